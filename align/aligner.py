@@ -1,0 +1,346 @@
+"""Sentence alignment from per-sentence features: a length model plus anchors, in a banded DP.
+
+The aligner knows nothing of files or languages: it takes two lists of `Features` and returns
+`Bead`s. See params.py for every constant and dp.py for the search itself.
+"""
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import dp
+from . import params as P
+from .langs.base import Features
+
+
+@dataclass
+class Bead:
+    """SRC and TGT sentence indices paired (either may be empty), with the posterior
+    probability of this bead (confidence) and the anchors that support or contradict it."""
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float = 1.0
+    matched: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass
+class LengthModel:
+    """Gale-Church: target length / ratio ~ source length, variance per source character."""
+    ratio: float
+    variance: float
+
+    def cost(self, ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
+        scaled = lt / self.ratio
+        mean = np.maximum(1.0, (ls + scaled) / 2)
+        delta2 = (scaled - ls) ** 2 / (self.variance * mean)
+        return (P.LENGTH_DOF + 1) / 2 * np.log1p(delta2 / P.LENGTH_DOF)
+
+
+class _Side:
+    """Arrays the cost needs for one side of the document pair."""
+
+    def __init__(self, feats: list[Features]):
+        self.n = len(feats)
+        self.length = np.array([f.length for f in feats], dtype=float)
+        self.cum_length = np.concatenate(([0.0], np.cumsum(self.length)))
+        self._feats = feats
+        self._distinct: dict[int, np.ndarray] = {}
+        self.skip = np.array([P.SKIP_FURNITURE if f.furniture else P.SKIP for f in feats])
+        width = max((len(f.split_fractions) for f in feats), default=0)
+        self.splits = np.full((self.n, max(width, 1)), np.nan)
+        for i, f in enumerate(feats):
+            self.splits[i, :len(f.split_fractions)] = f.split_fractions
+
+    def distinct_hard(self, span: int) -> np.ndarray:
+        """Distinct hard anchors in the SPAN sentences before each position."""
+        if span not in self._distinct:
+            self._distinct[span] = _distinct_keys(self._feats, "hard", span)
+        return self._distinct[span]
+
+
+def estimate_length_model(src: list[Features], tgt: list[Features], beads: list[Bead] | None = None) -> LengthModel:
+    """Ratio and variance from the documents themselves: from the 1-1 beads of a first pass
+    when given, else the ratio of total lengths and the prior variance."""
+    if not beads:
+        ls = sum(f.length for f in src if not f.furniture) or 1.0
+        lt = sum(f.length for f in tgt if not f.furniture) or 1.0
+        return LengthModel(ratio=lt / ls, variance=P.VARIANCE_PRIOR)
+    pairs = [(src[b.src[0]].length, tgt[b.tgt[0]].length) for b in beads
+             if len(b.src) == 1 and len(b.tgt) == 1 and src[b.src[0]].length > 0 and tgt[b.tgt[0]].length > 0]
+    if len(pairs) < 3:
+        return estimate_length_model(src, tgt)
+    ls = np.array([p[0] for p in pairs])
+    lt = np.array([p[1] for p in pairs])
+    ratio = float(lt.sum() / ls.sum())
+    scaled = lt / ratio
+    resid = (scaled - ls) / np.sqrt(np.maximum(1.0, (ls + scaled) / 2))
+    # robust spread (median absolute deviation), shrunk towards the prior for short documents
+    mad = float(np.median(np.abs(resid - np.median(resid)))) * 1.4826
+    n = len(pairs)
+    variance = (n * max(mad ** 2, 0.05) + P.VARIANCE_PSEUDO * P.VARIANCE_PRIOR) / (n + P.VARIANCE_PSEUDO)
+    return LengthModel(ratio=ratio, variance=variance)
+
+
+def _key_hits(src: list[Features], tgt: list[Features], lo: np.ndarray, W: int, kind: str):
+    """Every (key, source sentence, target sentence) that share an anchor key near the band,
+    with the key's weight (1 for hard anchors, idf for soft ones)."""
+    index_t: dict[str, list[int]] = {}
+    for t, f in enumerate(tgt):
+        for key in getattr(f, kind):
+            index_t.setdefault(key, []).append(t)
+    keys: dict[str, int] = {}
+    df_s: Counter = Counter()
+    for f in src:
+        df_s.update(k for k in getattr(f, kind) if k in index_t)
+    total = len(src) + len(tgt)
+    key_ids, ss, ts, weights = [], [], [], []
+    reach = max(a for a, _ in P.BEAD_TYPES) + max(b for _, b in P.BEAD_TYPES)
+    for s, f in enumerate(src):
+        first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
+        for key in getattr(f, kind):
+            occurrences = index_t.get(key)
+            if not occurrences:
+                continue
+            near = occurrences[bisect_left(occurrences, first):bisect_right(occurrences, last)]
+            if not near:
+                continue
+            kid = keys.setdefault(key, len(keys))
+            weight = 1.0 if kind == "hard" else math.log(1 + total / (df_s[key] + len(occurrences)))
+            key_ids.extend([kid] * len(near))
+            ss.extend([s] * len(near))
+            ts.extend(near)
+            weights.extend([weight] * len(near))
+    return (np.array(key_ids, dtype=np.int64), np.array(ss, dtype=np.int64),
+            np.array(ts, dtype=np.int64), np.array(weights))
+
+
+class _AnchorScores:
+    """Anchor matches of every bead type over one band, computed once and reused by both
+    passes (only the length model changes between them)."""
+
+    def __init__(self, src, tgt, lo, W):
+        self.lo, self.W = lo, W
+        self.n_rows, self.n_cols = len(src) + 1, len(tgt) + 1
+        self.hard = _key_hits(src, tgt, lo, W, "hard")
+        self.soft = _key_hits(src, tgt, lo, W, "soft")
+        self._cache = {}
+
+    def matches(self, a: int, b: int):
+        if (a, b) not in self._cache:
+            self._cache[(a, b)] = tuple(
+                _bead_matches(hits, a, b, self.lo, self.W, self.n_rows, self.n_cols)
+                for hits in (self.hard, self.soft))
+        return self._cache[(a, b)]
+
+
+def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_cols: int) -> np.ndarray:
+    """Per band cell (i, k): the summed weight of the keys found on both sides of the bead of
+    type (a, b) ending at (i, lo[i]+k), each key counted once however many of the bead's
+    sentences hold it (so that merging sentences earns nothing by itself)."""
+    key_ids, ss, ts, weights = hits
+    out = np.zeros((n_rows, W))
+    if not len(key_ids):
+        return out
+    codes, wts = [], []
+    for da in range(a):
+        for db in range(b):
+            i, j = ss + 1 + da, ts + 1 + db
+            codes.append((key_ids * n_rows + i) * n_cols + j)
+            wts.append(weights)
+    code, first = np.unique(np.concatenate(codes), return_index=True)
+    w = np.concatenate(wts)[first]
+    j = code % n_cols
+    i = (code // n_cols) % n_rows
+    k = j - lo[np.minimum(i, n_rows - 1)]
+    ok = (i < n_rows) & (k >= 0) & (k < W)
+    np.add.at(out, (i[ok], k[ok]), w[ok])
+    return out
+
+
+def _distinct_keys(feats: list[Features], kind: str, span: int) -> np.ndarray:
+    """D[e] = number of distinct KIND keys in sentences e-span .. e-1 (0 where e < span)."""
+    n = len(feats)
+    out = np.zeros(n + 1)
+    for e in range(span, n + 1):
+        keys = set()
+        for f in feats[e - span:e]:
+            keys.update(getattr(f, kind))
+        out[e] = len(keys)
+    return out
+
+
+def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: int,
+                 model: LengthModel, types: list[tuple[int, int]]):
+    n_rows, n_cols = S.n + 1, T.n + 1
+    I = np.arange(n_rows)[:, None] + np.zeros((1, W), dtype=int)
+    J = lo[:, None] + np.arange(W)[None, :]
+    valid_j = J <= T.n
+    cost = np.full((len(types), n_rows, W), np.inf)
+    for t, (a, b) in enumerate(types):
+        ok = valid_j & (I >= a) & (J >= b)
+        if not ok.any():
+            continue
+        i, j = I[ok], J[ok]
+        if b == 0:
+            cost[t][ok] = _skip_sum(S, i, a) + P.PRIOR[(a, b)]
+            continue
+        ls = S.cum_length[i] - S.cum_length[i - a]
+        lt = T.cum_length[j] - T.cum_length[j - b]
+        c = model.cost(ls, lt) + P.PRIOR[(a, b)]
+        hm, sm = scores.matches(a, b)
+        hm, sm = hm[ok], sm[ok]
+        n_hard = S.distinct_hard(a)[i] + T.distinct_hard(b)[j]
+        missing = np.maximum(0.0, n_hard - 2 * hm)
+        c += -P.HARD_MATCH * hm + P.HARD_MISS * missing - P.SOFT_MATCH * sm
+        if (a, b) == (1, 2) or (a, b) == (2, 1):
+            c -= _split_bonus(S, T, i, j, a, b)
+        cost[t][ok] = c
+    skip_t = np.zeros((n_rows, W))
+    jj = J.clip(1, max(T.n, 1)) - 1
+    skip_t[:] = np.where((J >= 1) & valid_j, T.skip[jj] if T.n else 0.0, 0.0)
+    return cost, skip_t
+
+
+def _skip_sum(side: _Side, i: np.ndarray, a: int) -> np.ndarray:
+    total = np.zeros(i.shape)
+    for d in range(1, a + 1):
+        total += side.skip[i - d]
+    return total
+
+
+def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:
+    """A long sentence whose clause boundary splits it in the proportions of the two sentences
+    it is paired with is more likely a true 1-2 (or 2-1) bead."""
+    if (a, b) == (1, 2):
+        fractions = S.splits[i - 1]
+        first, second = T.length[j - 2], T.length[j - 1]
+    else:
+        fractions = T.splits[j - 1]
+        first, second = S.length[i - 2], S.length[i - 1]
+    share = first / np.maximum(first + second, 1.0)
+    dist = np.nanmin(np.abs(fractions - share[:, None]), axis=1, initial=np.inf) \
+        if fractions.shape[1] else np.full(share.shape, np.inf)
+    return P.SPLIT_BONUS * np.clip(1 - dist / P.SPLIT_TOLERANCE, 0, 1)
+
+
+def _merge_blocks(feats: list[Features], size: int) -> list[Features]:
+    out = []
+    for start in range(0, len(feats), size):
+        chunk = feats[start:start + size]
+        hard, soft = Counter(), Counter()
+        for f in chunk:
+            hard.update(f.hard)
+            soft.update(f.soft)
+        out.append(Features(length=sum(f.length for f in chunk), hard=hard, soft=soft,
+                            furniture=all(f.furniture for f in chunk)))
+    return out
+
+
+def _band(src: list[Features], tgt: list[Features], model: LengthModel):
+    """Rows' first columns (lo) and width W of the band to search."""
+    N, M = len(src), len(tgt)
+    if (N + 1) * (M + 1) <= P.FULL_CELLS:
+        return np.zeros(N + 1, dtype=int), M + 1
+    size = P.BLOCK
+    coarse_src, coarse_tgt = _merge_blocks(src, size), _merge_blocks(tgt, size)
+    coarse = _viterbi_beads(coarse_src, coarse_tgt, model)
+    low = np.full(N + 1, M, dtype=int)
+    high = np.zeros(N + 1, dtype=int)
+    i0 = j0 = 0  # where the bead starts, in blocks
+    for bead in coarse:
+        i1, j1 = i0 + len(bead.src), j0 + len(bead.tgt)
+        rows = slice(min(i0 * size, N), min(i1 * size, N) + 1)
+        low[rows] = np.minimum(low[rows], min(j0 * size, M))
+        high[rows] = np.maximum(high[rows], min(j1 * size, M))
+        i0, j0 = i1, j1
+    low[0], high[N] = 0, M
+    lo = np.maximum(0, low - P.BAND_MARGIN)
+    hi = np.minimum(M, high + P.BAND_MARGIN)
+    W = int((hi - lo).max()) + 1
+    return lo, W
+
+
+def _search_space(src, tgt, model, lo=None, W=None, scores=None):
+    if lo is None:
+        lo, W = _band(src, tgt, model)
+    S, T = _Side(src), _Side(tgt)
+    scores = scores or _AnchorScores(src, tgt, lo, W)
+    cost, skip_t = _cost_tensor(scores, S, T, lo, W, model, P.BEAD_TYPES)
+    return lo, W, cost, skip_t
+
+
+def _path_to_beads(path, types) -> list[Bead]:
+    beads = []
+    for t, i, j in path:
+        a, b = (0, 1) if t == -1 else types[t]
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j))))
+    return beads
+
+
+def _viterbi_beads(src, tgt, model, lo=None, W=None, scores=None):
+    lo, W, cost, skip_t = _search_space(src, tgt, model, lo, W, scores)
+    path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, len(tgt))
+    return _path_to_beads(path, P.BEAD_TYPES)
+
+
+def align_features(src: list[Features], tgt: list[Features]) -> list[Bead]:
+    """Align two documents given as per-sentence features; every sentence is in exactly one bead."""
+    if not src and not tgt:
+        return []
+    # Pass 1 with the ratio of total lengths, then the length model re-estimated from its
+    # 1-1 beads and a second pass over the same band.
+    model = estimate_length_model(src, tgt)
+    lo, W = _band(src, tgt, model)
+    scores = _AnchorScores(src, tgt, lo, W)
+    first = _viterbi_beads(src, tgt, model, lo, W, scores)
+    model = estimate_length_model(src, tgt, first)
+    lo, W, cost, skip_t = _search_space(src, tgt, model, lo, W, scores)
+    path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, len(tgt))
+    beads = _path_to_beads(path, P.BEAD_TYPES)
+    _add_confidence(beads, path, cost, skip_t, lo, len(tgt))
+    for bead in beads:
+        _explain(bead, src, tgt)
+    return beads
+
+
+def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):
+    """Posterior probability of each bead on the path (forward-backward over the band)."""
+    T = P.TEMPERATURE
+    c, s = cost / T, skip_t / T
+    F = dp.forward(c, s, lo, P.BEAD_TYPES, n_tgt)
+    B = dp.backward(c, s, lo, P.BEAD_TYPES, n_tgt)
+    total = F[-1, n_tgt - lo[-1]]
+    for bead, (t, i, j) in zip(beads, path):
+        k = j - lo[i]
+        if t == -1:
+            start = F[i, k - 1]
+            step = s[i, k]
+        else:
+            a, b = P.BEAD_TYPES[t]
+            start = F[i - a, j - b - lo[i - a]]
+            step = c[t, i, k]
+        bead.confidence = float(min(1.0, max(0.0, math.exp(start - step + B[i, k] - total))))
+
+
+def _explain(bead: Bead, src: list[Features], tgt: list[Features]) -> None:
+    """The anchors that support (matched) or contradict (conflicts) a bead."""
+    hs, ht, ss, st = Counter(), Counter(), Counter(), Counter()
+    for i in bead.src:
+        hs.update(src[i].hard)
+        ss.update(src[i].soft)
+    for j in bead.tgt:
+        ht.update(tgt[j].hard)
+        st.update(tgt[j].soft)
+    if not bead.src or not bead.tgt:
+        return
+    bead.matched = sorted((hs & ht).keys()) + sorted((ss & st).keys())
+    bead.conflicts = sorted(((hs - ht) + (ht - hs)).keys())

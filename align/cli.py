@@ -1,0 +1,208 @@
+"""The aligntm command line: a thin layer over the Python API.
+
+Bad input gives one line on stderr and exit code 2; no output file is left behind.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import formats
+from .errors import InputError
+
+EPILOG_ALIGN = """examples:
+  aligntm align ja.txt en.txt -o pairs.tsv --tmx memory.tmx
+  aligntm align ja.txt en.txt --format jsonl            (JSONL to stdout)
+  aligntm align doc.ja doc.en --presegmented --format beads
+"""
+
+
+def _add_lang_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-s", "--src-lang", metavar="LANG",
+                   help="source language: ja or en (default: detected from the script)")
+    p.add_argument("-t", "--tgt-lang", metavar="LANG",
+                   help="target language: ja or en (default: detected from the script)")
+    p.add_argument("--presegmented", action="store_true",
+                   help="inputs hold one sentence per line, used as is (no normalising or segmenting)")
+    p.add_argument("--src-locale", metavar="CODE", help="xml:lang of the source in TMX (default ja-JP / en-US)")
+    p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default ja-JP / en-US)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aligntm",
+        description="Align a document with its translation sentence by sentence (Japanese, English) "
+                    "and write translation memories (TMX 1.4b), TSV, JSONL or beads.")
+    parser.add_argument("--version", action="version", version=f"aligntm {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("segment", help="print one sentence per line",
+                       description="Normalise a text (as extracted from a PDF) and print one sentence per line.")
+    p.add_argument("file", help="text file (UTF-8, UTF-16 with BOM, or Shift_JIS)")
+    p.add_argument("-l", "--lang", help="ja or en (default: detected from the script)")
+    p.add_argument("--clauses", action="store_true",
+                   help="mark the optional clause split points of Japanese sentences with ' | '")
+    p.set_defaults(func=cmd_segment)
+
+    p = sub.add_parser("align", help="align two documents", epilog=EPILOG_ALIGN,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Align SRC with its translation TGT and write the sentence pairs.")
+    p.add_argument("src", help="source document")
+    p.add_argument("tgt", help="target document (its translation)")
+    _add_lang_options(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument("--format", choices=sorted(formats.FORMATS), default=None,
+                   help="output format (default: from the -o extension, else tsv)")
+    p.add_argument("--tmx", metavar="FILE", help="also write a TMX 1.4b translation memory")
+    p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("batch", help="align every pair of same-named files in two directories",
+                       description="Align SRC_DIR/NAME with TGT_DIR/NAME for every NAME found in both and "
+                                   "write OUT_DIR/NAME (beads by default, the layout `aligntm score` reads).")
+    p.add_argument("src_dir")
+    p.add_argument("tgt_dir")
+    p.add_argument("out_dir")
+    _add_lang_options(p)
+    p.add_argument("--format", choices=sorted(formats.FORMATS), default="beads", help="output format (default: beads)")
+    p.add_argument("--tmx", metavar="FILE", help="also write one TMX with the units of all documents")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default: all cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("score", help="score alignments against gold (strict/lax P, R, F1)",
+                       description="Score test beads against gold beads, Text+Berg style (as vecalign and "
+                                   "bertalign): strict and lax precision, recall and F1, and counts per bead type. "
+                                   "GOLD and TEST are two bead files or two directories of same-named files.")
+    p.add_argument("gold")
+    p.add_argument("test")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_score)
+    return parser
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("aligntm")
+    except Exception:
+        return "0.1.0"
+
+
+# --- commands --------------------------------------------------------------------------
+
+def cmd_segment(args) -> int:
+    from .document import segment_text
+    from .langs import check_language, detect_language, get_language
+    from .textio import read_text
+    text = read_text(args.file)
+    code = args.lang or detect_language(text, args.file)
+    check_language(text, get_language(code).code, args.file)
+    lang = get_language(code)
+    out = []
+    for sentence in segment_text(text, lang):
+        line = sentence.text
+        if args.clauses and hasattr(lang, "split_points"):
+            cuts = lang.split_points(line)
+            for cut in reversed(cuts):
+                line = line[:cut] + " | " + line[cut:]
+        out.append(line)
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _format_for(path: str | None, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = Path(path).suffix.lstrip(".").lower() if path else ""
+    return suffix if suffix in formats.FORMATS else "tsv"
+
+
+def cmd_align(args) -> int:
+    from .api import align_files
+    from tm.tmx import write_tmx
+    for out in (args.output, args.tmx):
+        if out and Path(out).resolve() in (Path(args.src).resolve(), Path(args.tgt).resolve()):
+            raise InputError(f"{out}: output would overwrite an input file")
+    alignment = align_files(args.src, args.tgt, args.src_lang, args.tgt_lang, args.presegmented)
+    fmt = _format_for(args.output, args.format)
+    if args.output:
+        formats.write(alignment, args.output, fmt)
+    else:
+        formats.write_stream(alignment, sys.stdout, fmt)
+    if args.tmx:
+        n = write_tmx(alignment, args.tmx, args.src_locale, args.tgt_locale)
+        print(f"aligntm: wrote {n} translation units to {args.tmx}", file=sys.stderr)
+    return 0
+
+
+def cmd_batch(args) -> int:
+    from .batch import batch
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("-j/--jobs must be at least 1")
+    result = batch(args.src_dir, args.tgt_dir, args.out_dir, args.src_lang, args.tgt_lang,
+                   args.presegmented, args.format, args.tmx, args.jobs, args.src_locale,
+                   args.tgt_locale, progress=False if args.quiet else None)
+    for name in result.unpaired[:10]:
+        print(f"aligntm: warning: {name} is in only one of the directories; skipped", file=sys.stderr)
+    if len(result.unpaired) > 10:
+        print(f"aligntm: warning: ... and {len(result.unpaired) - 10} more unpaired files", file=sys.stderr)
+    for name, error in result.failed.items():
+        print(f"aligntm: error: {name}: {error}", file=sys.stderr)
+    summary = f"aligntm: aligned {len(result.aligned)} document pair(s) into {args.out_dir}"
+    if args.tmx:
+        summary += f"; {result.tmx_units} translation units in {args.tmx}"
+    if result.failed:
+        summary += f"; {len(result.failed)} failed"
+    print(summary, file=sys.stderr)
+    return 2 if result.failed else 0
+
+
+def cmd_score(args) -> int:
+    from .scoring_files import score_paths
+    total, per_doc = score_paths(args.gold, args.test)
+    if args.json:
+        out = total.as_dict()
+        out["per_document"] = {name: s.as_dict()["strict"] | {"lax_f1": s.f1_lax} for name, s in per_doc.items()}
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"documents: {total.documents}")
+    print(f"{'':10s} {'precision':>9s} {'recall':>9s} {'F1':>9s}")
+    print(f"{'strict':10s} {total.precision_strict:9.4f} {total.recall_strict:9.4f} {total.f1_strict:9.4f}")
+    print(f"{'lax':10s} {total.precision_lax:9.4f} {total.recall_lax:9.4f} {total.f1_lax:9.4f}")
+    print()
+    print(f"{'bead type':10s} {'gold':>7s} {'test':>7s} {'correct':>8s}")
+    for t, row in total.as_dict()["bead_types"].items():
+        print(f"{t:10s} {row['gold']:7d} {row['test']:7d} {row['correct']:8d}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as e:
+        print(f"aligntm: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("aligntm: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # output piped into head & co.: not an error
+        sys.stderr.close()
+        return 0
+    except Exception as e:
+        if os.environ.get("ALIGNTM_DEBUG"):
+            raise
+        print(f"aligntm: internal error: {type(e).__name__}: {e} (set ALIGNTM_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""JSONL: one JSON object per bead, with sentence indices, texts, type, confidence, anchors."""
+from __future__ import annotations
+
+import json
+
+
+def records(alignment, document: str | None = None):
+    for src, tgt, bead in alignment.pairs():
+        yield {
+            "doc": document or alignment.src.name,
+            "src": list(bead.src), "tgt": list(bead.tgt),
+            "type": bead.type,
+            "confidence": round(bead.confidence, 4),
+            "src_text": src, "tgt_text": tgt,
+            "src_lang": alignment.src.lang.code, "tgt_lang": alignment.tgt.lang.code,
+            "anchors": {"matched": bead.matched, "conflicts": bead.conflicts},
+        }
+
+
+def write(alignment, f, document: str | None = None) -> None:
+    for record in records(alignment, document):
+        f.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,161 @@
+"""English: sentences (abbreviations, initials, decimals and quotes do not end them) and anchors."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .. import anchors as A
+from ..fold import fold
+from .base import Features, Language, Sentence
+
+# Words that take a period and rarely end a sentence (lower-cased, without the period).
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt",
+    "rev", "hon", "amb", "gov", "sen", "rep", "pres", "no", "nos", "vs", "v", "e.g", "i.e", "cf",
+    "al", "fig", "figs", "eq", "vol", "vols", "ch", "sec", "art", "arts", "para", "paras", "pp",
+    "approx", "dept", "est", "inc", "ltd", "co", "corp", "mt", "ft", "op", "ed", "eds",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}
+_CLOSERS = "\"'”’)]}»"
+_OPENERS = "\"'“‘([{«"
+# A candidate sentence end: . ! ? (repeated), closing quotes/brackets, then whitespace.
+_END_CANDIDATE = re.compile(r"[.!?]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}$")          # U.S.  H.E.  e.g.  U.N.
+_INITIAL = re.compile(r"(?<![A-Za-z])[A-Z]\.$")        # J. in "J. Smith"
+_FUNCTION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by",
+                   "at", "from", "as", "that", "which", "between", "under", "its", "their",
+                   "his", "her", "this", "these", "those", "into", "toward", "towards"}
+_ENUMERATOR = re.compile(r"^\s*\(?(?:[0-9]{1,3}|[ivxlc]{1,5}|[a-z])\)?$", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(A.NUMBER_WORDS, key=len, reverse=True))
+                          + r")(?:-(" + "|".join(k for k in A.NUMBER_WORDS if A.NUMBER_WORDS[k] < 10)
+                          + r"))?\b", re.IGNORECASE)
+_ORDINAL_WORD = re.compile(r"\b(" + "|".join(A.ORDINAL_WORDS) + r")\b", re.IGNORECASE)
+_SCALED = re.compile(r"^\s*(hundred|thousand|million|billion|trillion)\b", re.IGNORECASE)
+_MONTH = re.compile(r"\b(" + "|".join(sorted((m.capitalize() for m in A.MONTHS), key=len, reverse=True))
+                    + r")\b\.?")
+
+
+class English(Language):
+    code = "en"
+    name = "English"
+    locale = "en-US"
+    joiner = " "
+
+    # -- normalising -------------------------------------------------------------------
+    def ends_sentence(self, line: str) -> bool:
+        t = line.rstrip().rstrip(_CLOSERS)
+        if not t or t[-1] not in ".!?":
+            return False
+        return not (t[-1] == "." and _is_abbreviation(t[:-1]))
+
+    def line_unfinished(self, line: str) -> bool:
+        t = line.rstrip()
+        if not t:
+            return False
+        if t[-1] in ",;-–(" or (t[-1] == "." and _is_abbreviation(t[:-1])):
+            return True
+        last = t.split()[-1].lower()
+        return last in _FUNCTION_WORDS
+
+    def join_lines(self, a: str, b: str) -> str:
+        if re.search(r"[A-Za-z]-$", a):
+            word = a.split()[-1]
+            if b[:1].islower() and word.count("-") == 1:
+                return a[:-1] + b       # "coop-" + "eration": end-of-line hyphenation undone
+            return a + b                # "Japan-" + "Mekong": a compound split at its hyphen
+        return a + " " + b
+
+    # -- segmenting --------------------------------------------------------------------
+    def segment(self, paragraph: str, kind: str = "text") -> list[Sentence]:
+        if kind in ("heading", "columns"):
+            return [Sentence(paragraph.strip(), kind)]
+        out = []
+        start = 0
+        for m in _END_CANDIDATE.finditer(paragraph):
+            end = m.end()
+            if _ENUMERATOR.match(paragraph[start:m.start()]):
+                continue  # "1." / "(iv)." opening a numbered paragraph
+            if not _is_sentence_end(paragraph, m.start(), end):
+                continue
+            piece = paragraph[start:end].strip()
+            if piece:
+                out.append(Sentence(piece, kind))
+            start = end
+        rest = paragraph[start:].strip()
+        if rest:
+            out.append(Sentence(rest, kind))
+        return out
+
+    # -- features ----------------------------------------------------------------------
+    def features(self, sentences: list[Sentence]) -> list[Features]:
+        return [self.sentence_features(s.text) for s in sentences]
+
+    def sentence_features(self, text: str) -> Features:
+        folded = fold(text)
+        hard: Counter = Counter()
+        soft: Counter = Counter()
+        _numbers(folded, hard, soft)
+        for key in A.acronyms(folded):
+            hard[key] += 1
+        for w in A.LATIN_WORD.findall(folded):
+            if not (w.isupper() and len(w) >= 2):
+                soft.update(A.name_keys(w))
+        for compound in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", folded):
+            soft.update(A.name_keys(compound.replace("-", "")))  # Ryoan-ji ~ リョウアンジ
+        length = len(" ".join(folded.split()))
+        return Features(length=float(length), hard=hard, soft=soft)
+
+    def share_of_script(self, text: str) -> float:
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return 0.0
+        return sum(1 for c in letters if _LATIN.match(c)) / len(letters)
+
+
+def _is_abbreviation(before: str) -> bool:
+    """Does BEFORE (the text up to a period) end with an abbreviation or an initial?"""
+    word = before.split()[-1] if before.split() else ""
+    word = word.lstrip(_OPENERS)
+    if not word:
+        return False
+    if word.lower() in ABBREVIATIONS or _DOTTED.search(word + ".") or _INITIAL.search(word + "."):
+        return True
+    return False
+
+
+def _is_sentence_end(text: str, start: int, end: int) -> bool:
+    punct = text[start:end].rstrip(_CLOSERS)
+    rest = text[end:].lstrip()
+    if not rest:
+        return True
+    if punct.endswith(".") and len(punct) == 1 and _is_abbreviation(text[:start]):
+        return False
+    nxt = rest[0]
+    # The next sentence starts with a capital, a digit, an opening quote or bracket.
+    return nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or not nxt.isascii()
+
+
+def _numbers(folded: str, hard: Counter, soft: Counter) -> None:
+    for m in A.DIGITS.finditer(folded):
+        value = A.parse_digits(m.group(0))
+        scale = _SCALED.match(folded[m.end():])
+        if scale:
+            value *= A.SCALE_WORDS[scale.group(1).lower()]
+        A.add_number(hard, soft, value)
+    for m in _NUMBER_WORD.finditer(folded):
+        value = A.NUMBER_WORDS[m.group(1).lower()] + (A.NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
+        scale = _SCALED.match(folded[m.end():])
+        if scale:
+            value *= A.SCALE_WORDS[scale.group(1).lower()]
+        A.add_number(hard, soft, value)
+    for m in _ORDINAL_WORD.finditer(folded):
+        A.add_number(hard, soft, A.ORDINAL_WORDS[m.group(1).lower()])
+    for m in _MONTH.finditer(folded):
+        name = m.group(1).lower()
+        if name == "may" or m.group(0).endswith(".") and name not in ("sept",) and len(name) == 3:
+            # "May" is a month only next to a number ("3 May", "May 2024"); so is "Mar." etc.
+            around = folded[max(0, m.start() - 4):m.end() + 5]
+            if not re.search(r"[0-9]", around):
+                continue
+        hard[f"m:{A.MONTHS[name]}"] += 1

@@ -1,0 +1,149 @@
+"""From text as it comes out of a PDF to paragraphs.
+
+What extraction does to a document, and what we undo:
+- hard line breaks inside sentences: lines are joined (the language decides with or without a
+  space, and undoes end-of-line hyphenation);
+- blank lines: some extractions put one after every line; there a single blank line says
+  nothing, so the document's own spacing is measured first;
+- page furniture: page numbers ("- 12 -", "3", "Page 3 of 10") and running headers/footers
+  (short lines repeated on many pages) are dropped;
+- paragraph boundaries are kept: blank lines where they mean something, numbered paragraphs
+  ("１０ 両首脳は…", "10. The two…"), headings, and multi-column lines (signature blocks).
+
+Characters are never changed: full-width stays full-width. Width folding is for matching only.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .fold import fold
+
+# Page numbers as a whole line: "12", "- 12 -", "－１２－", "Page 3", "3 / 10", "Page 3 of 10", "(3)".
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—‐−ー(（\[]*(?:page|p\.)?\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—‐−ー)）\]]*$",
+    re.IGNORECASE,
+)
+# A line laid out in columns: two or more runs of text separated by a wide gap.
+_COLUMN_GAP = re.compile(r"\S(?: {4,}|\t+|\u3000{2,})\S")
+_COLUMN_SPLIT = re.compile(r" {4,}|\t+|\u3000{2,}")
+# Paragraph numbers at the start of a line: "１０ 両首脳は", "10. The", "(a) ", "3) ".
+_NUMBERED = re.compile(r"^(?:\(?[0-9]{1,3}[.)]?|\([a-z]\)|[a-z]\))\s+\S", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of the document in its original characters.
+
+    kind: "text", "heading" (a short line without a sentence end), "numbered" (starts with a
+    paragraph number) or "columns" (a line laid out in columns, kept whole).
+    line: 1-based line number in the input where it starts.
+    """
+    text: str
+    kind: str
+    line: int
+
+
+def is_page_furniture(line: str) -> bool:
+    """A line that is a page number (in any width): never part of the text."""
+    return bool(_PAGE_NUMBER.match(fold(line).strip()))
+
+
+def _display_width(line: str) -> int:
+    # Full-width characters take two columns: Japanese lines are compared with Latin ones.
+    return sum(2 if ord(c) >= 0x1100 and not (0xFF61 <= ord(c) <= 0xFFDC) else 1 for c in line)
+
+
+def normalize(text: str, lang) -> list[Paragraph]:
+    """Split TEXT (as extracted from a PDF) into paragraphs; LANG is a langs.Language."""
+    raw = text.split("\n")
+    lines: list[tuple[int, str, int]] = []  # (line number, stripped text, blank lines before it)
+    repeated = _running_headers(raw)
+    blanks = 0
+    for number, line in enumerate(raw, 1):
+        stripped = line.strip()
+        if not stripped:
+            blanks += 1
+            continue
+        if is_page_furniture(stripped) or stripped in repeated:
+            continue  # transparent: the blank lines around it are counted as one gap
+        lines.append((number, stripped, blanks if lines else 0))
+        blanks = 0
+    if not lines:
+        return []
+
+    gaps = [g for _, _, g in lines[1:]]
+    # Double-spaced extraction: (nearly) every line is followed by a blank line.
+    doubled = bool(gaps) and sum(1 for g in gaps if g >= 1) >= 0.8 * len(gaps)
+    widths = sorted(_display_width(t) for _, t, _ in lines)
+    typical = widths[int(0.75 * (len(widths) - 1))]
+
+    def is_short(t: str) -> bool:
+        return _display_width(t) < 0.7 * typical
+
+    def is_heading(t: str) -> bool:
+        return is_short(t) and not lang.ends_sentence(t) and not lang.line_unfinished(t)
+
+    paragraphs: list[Paragraph] = []
+    current: list[str] = []
+    start = kind = None
+
+    def flush():
+        nonlocal current
+        if current:
+            joined = current[0]
+            for nxt in current[1:]:
+                joined = lang.join_lines(joined, nxt)
+            paragraphs.append(Paragraph(joined, kind, start))
+        current = []
+
+    prev, prev_columns = None, False
+    for number, t, gap in lines:
+        gap = gap - 1 if doubled else gap
+        columns = bool(_COLUMN_GAP.search(t))
+        numbered = bool(_NUMBERED.match(fold(t)))
+        if prev is None:
+            new = True
+        elif lang.line_unfinished(prev) and not columns:
+            new = False  # stops mid-sentence (particle, 、, hyphen): always continued
+        elif gap >= 1 or columns or prev_columns:
+            new = True
+        elif numbered and (lang.ends_sentence(prev) or is_heading(prev)):
+            new = True
+        elif is_heading(prev) or (is_heading(t) and lang.ends_sentence(prev)):
+            new = True
+        elif lang.ends_sentence(prev) and is_short(prev):
+            new = True  # a short last line: the paragraph ended
+        else:
+            new = False
+        if columns:
+            # a row of a multi-column layout (signature block): one paragraph per cell
+            flush()
+            for cell in _COLUMN_SPLIT.split(t):
+                paragraphs.append(Paragraph(cell.strip(), "columns", number))
+            prev, prev_columns = t, True
+            continue
+        if new:
+            flush()
+            start = number
+            kind = "columns" if columns else "numbered" if numbered else "heading" if is_heading(t) else "text"
+        elif kind == "heading":
+            kind = "text"
+        current.append(t)
+        prev, prev_columns = t, columns
+    flush()
+    return paragraphs
+
+
+def _running_headers(raw: list[str]) -> set[str]:
+    """Short lines repeated on several pages (running headers and footers).
+
+    Only counted as furniture when the document also has page numbers, so that a repeated
+    heading or refrain in an ordinary text is never removed.
+    """
+    pages = sum(1 for line in raw if line.strip() and is_page_furniture(line))
+    if pages < 2:
+        return set()
+    counts = Counter(line.strip() for line in raw if 0 < len(line.strip()) <= 80)
+    return {line for line, n in counts.items() if n >= max(3, pages // 2)}

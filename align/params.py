@@ -1,0 +1,46 @@
+"""Every constant that tunes the aligner's accuracy, in one place.
+
+Costs are in nats (negative log-probabilities); a bead's cost is
+    prior(type) + length cost + anchor cost (+ a clause-split bonus for 1-2 / 2-1).
+Figures below were chosen with scripts/bench_accuracy.py over ../shared/eval/ja-en
+(see the notes beside each value and the closing notes in the README).
+"""
+
+# Bead types the DP considers, (source sentences, target sentences). 0-1 is always allowed.
+BEAD_TYPES = [(1, 1), (1, 0), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1)]
+
+# -log prior of each bead type beyond 1-1 (kyoto-dev: 98% of beads are 1-1, ~1.2% 1-2).
+PRIOR = {(1, 1): 0.0, (1, 0): 0.0, (1, 2): 2.5, (2, 1): 2.5, (2, 2): 5.0, (1, 3): 5.0, (3, 1): 5.0}
+# Cost of leaving one sentence unaligned (1-0 or 0-1), and of leaving a page-furniture line
+# ("- 12 -") unaligned: such lines are cheap to drop.
+SKIP = 5.0
+SKIP_FURNITURE = 0.2
+
+# Length model (Gale-Church): target length / ratio vs source length, with a variance per
+# source character. Student-t (LENGTH_DOF degrees of freedom) rather than a normal
+# distribution, so that one free translation does not dominate.
+LENGTH_DOF = 4.0
+VARIANCE_PRIOR = 2.0     # per source character, in source units; used until estimated
+VARIANCE_PSEUDO = 10.0   # pseudo-count of the prior when a document's variance is estimated
+
+# Anchors. A hard anchor (number, month, acronym) matched on both sides of a pair earns
+# HARD_MATCH; one present on one side of a pair only costs HARD_MISS. Soft anchors (names,
+# loanwords) earn SOFT_MATCH x idf when they match.
+HARD_MATCH = 1.5
+HARD_MISS = 1.0
+SOFT_MATCH = 0.6
+
+# Clause split points: a 1-2 bead whose length split matches a clause boundary of the long
+# sentence (within SPLIT_TOLERANCE of its length) costs up to SPLIT_BONUS less.
+SPLIT_BONUS = 1.0
+SPLIT_TOLERANCE = 0.15
+
+# Search: documents up to FULL_CELLS (rows x columns) are searched whole; longer ones through
+# a band around the path found on blocks of BLOCK sentences, BAND_MARGIN sentences wide
+# on each side of it.
+FULL_CELLS = 250_000
+BLOCK = 4
+BAND_MARGIN = 6
+
+# Posterior confidences are computed from costs divided by this temperature.
+TEMPERATURE = 1.0

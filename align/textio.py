@@ -1,0 +1,111 @@
+"""Reading text files as they arrive: UTF-8 (with or without BOM), UTF-16 with BOM, Shift_JIS/CP932.
+
+The encoding is detected, never guessed: a file that is none of these is refused with a clear
+message instead of being decoded into mojibake.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Control characters other than tab, LF, CR, FF: a text file has (almost) none of them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# What CP932 text decoded correctly is made of: Japanese script, ASCII, full-width forms and
+# Japanese punctuation. Latin-1 or random bytes read as CP932 turn into half-width katakana
+# and rare kanji mixed with ASCII; we require most non-ASCII characters to be common ones.
+_JA_COMMON = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
+
+
+def decode_bytes(data: bytes, name: str = "input") -> str:
+    """Decode file contents, detecting the encoding; raise InputError when it is not text."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as e:
+                raise InputError(f"{name}: starts with a {encoding} byte-order mark but is not valid {encoding} "
+                                 f"(byte {e.start})") from None
+            return _checked(text, name)
+    if b"\x00" in data:
+        raise InputError(f"{name}: binary data (NUL bytes), not a text file")
+    try:
+        return _checked(data.decode("utf-8"), name)
+    except UnicodeDecodeError as utf8_error:
+        first_bad = utf8_error.start
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 (invalid byte at offset {first_bad}), UTF-16 with BOM "
+                         f"or Shift_JIS/CP932; convert it to UTF-8") from None
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    common = sum(1 for c in non_ascii if _JA_COMMON.match(c))
+    if non_ascii and common / len(non_ascii) < 0.9:
+        raise InputError(f"{name}: not UTF-8 (invalid byte at offset {first_bad}); it decodes as "
+                         f"Shift_JIS but the result is not Japanese text. Convert it to UTF-8")
+    return _checked(text, name)
+
+
+def _checked(text: str, name: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(f"{name}: file is empty")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(3, len(text) // 1000):
+        raise InputError(f"{name}: binary data ({controls} control characters), not a text file")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """Read a text file, detecting its encoding (see module doc)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, expected a file")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from None
+    return decode_bytes(data, str(p))
+
+
+@contextmanager
+def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8"):
+    """Write to a temporary file beside PATH and rename it over PATH only on success.
+
+    A failed or interrupted write leaves no half-written output behind.
+    """
+    p = Path(path)
+    if p.parent and not p.parent.exists():
+        raise InputError(f"{p}: directory {p.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
+    try:
+        with open(fd, mode, encoding=encoding if "b" not in mode else None,
+                  newline="\n" if "b" not in mode else None) as f:
+            yield f
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual mode
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,122 @@
+"""Writing TMX 1.4b that CAT tools import (OmegaT, Trados, memoQ, translate-toolkit).
+
+Valid against the LISA TMX 1.4b DTD for any input text: markup characters are escaped and
+characters XML 1.0 forbids are removed. The file is written to a temporary file and renamed
+into place when complete, so an interrupted run never leaves a half-written memory.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from typing import Iterable
+from xml.sax.saxutils import escape, quoteattr
+
+from align.textio import atomic_writer
+
+TOOL = "aligntm"
+try:
+    from importlib.metadata import version as _version
+    TOOL_VERSION = _version("aligntm")
+except Exception:  # running from a source tree that is not installed
+    TOOL_VERSION = "0.1.0"
+
+# Characters XML 1.0 does not allow (C0 controls except tab/LF/CR, surrogates, U+FFFE/FFFF).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """TEXT made safe for XML character data."""
+    return escape(_FORBIDDEN.sub("", text))
+
+
+def xml_attr(text: str) -> str:
+    return quoteattr(_FORBIDDEN.sub("", text))
+
+
+def tmx_date(when: datetime | None = None) -> str:
+    """TMX dates are UTC, YYYYMMDDThhmmssZ."""
+    return (when or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _one_line(text: str) -> str:
+    # A segment is one sentence: line breaks inside it would break plain-text round trips.
+    return " ".join(text.split()) if ("\n" in text or "\r" in text) else text
+
+
+class TmxWriter:
+    """Streams translation units into a TMX file; use as a context manager.
+
+    >>> with TmxWriter("out.tmx", srclang="ja-JP") as tmx:
+    ...     tmx.add({"ja-JP": "７０周年", "en-US": "70th anniversary"}, {"x-confidence": "0.98"})
+    """
+
+    def __init__(self, path: str | os.PathLike, srclang: str, adminlang: str = "en-US",
+                 datatype: str = "plaintext", when: datetime | None = None):
+        self.path = path
+        self.srclang = srclang
+        self.date = tmx_date(when)
+        self.count = 0
+        self._header = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<tmx version="1.4">\n'
+            f'  <header creationtool={xml_attr(TOOL)} creationtoolversion={xml_attr(TOOL_VERSION)}'
+            f' segtype="sentence" o-tmf={xml_attr(TOOL)} adminlang={xml_attr(adminlang)}'
+            f' srclang={xml_attr(srclang)} datatype={xml_attr(datatype)} creationdate="{self.date}"/>\n'
+            '  <body>\n')
+        self._ctx = None
+        self._f = None
+
+    def __enter__(self) -> "TmxWriter":
+        self._ctx = atomic_writer(self.path)
+        self._f = self._ctx.__enter__()
+        self._f.write(self._header)
+        return self
+
+    def add(self, segments: dict[str, str], props: dict[str, str] | None = None) -> bool:
+        """Add a unit with one <tuv> per language (locale -> text); empty texts are left out.
+
+        Units with fewer than two languages are not translations and are skipped (returns False).
+        """
+        segments = {lang: _one_line(text).strip() for lang, text in segments.items()}
+        segments = {lang: text for lang, text in segments.items() if _FORBIDDEN.sub("", text)}
+        if len(segments) < 2:
+            return False
+        out = [f'    <tu creationdate="{self.date}">\n']
+        for name, value in (props or {}).items():
+            out.append(f'      <prop type={xml_attr(name)}>{xml_text(str(value))}</prop>\n')
+        for lang, text in segments.items():
+            out.append(f'      <tuv xml:lang={xml_attr(lang)}><seg>{xml_text(text)}</seg></tuv>\n')
+        out.append('    </tu>\n')
+        self._f.write("".join(out))
+        self.count += 1
+        return True
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self._f.write("  </body>\n</tmx>\n")
+        return self._ctx.__exit__(exc_type, exc, tb)
+
+
+def alignment_units(alignment, src_locale: str, tgt_locale: str, document: str | None = None) -> Iterable:
+    """(segments, props) for each bead of an Alignment that has text on both sides."""
+    doc = document or alignment.src.name
+    for src_text, tgt_text, bead in alignment.pairs():
+        if bead.src and bead.tgt:
+            yield ({src_locale: src_text, tgt_locale: tgt_text},
+                   {"x-confidence": f"{bead.confidence:.3f}", "x-bead": bead.type, "x-document": doc})
+
+
+def write_tmx(alignments, path, src_locale: str | None = None, tgt_locale: str | None = None,
+              adminlang: str = "en-US") -> int:
+    """Write one or more Alignments as a TMX file; returns the number of units written."""
+    if not isinstance(alignments, (list, tuple)):
+        alignments = [alignments]
+    first = alignments[0]
+    src_locale = src_locale or first.src.lang.locale
+    tgt_locale = tgt_locale or first.tgt.lang.locale
+    with TmxWriter(path, srclang=src_locale, adminlang=adminlang) as tmx:
+        for alignment in alignments:
+            for segments, props in alignment_units(alignment, src_locale, tgt_locale):
+                tmx.add(segments, props)
+    return tmx.count
