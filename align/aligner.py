@@ -292,10 +292,15 @@ def _viterbi_beads(src, tgt, model, lo=None, W=None, scores=None):
     return _path_to_beads(path, P.BEAD_TYPES)
 
 
-def align_features(src: list[Features], tgt: list[Features]) -> list[Bead]:
-    """Align two documents given as per-sentence features; every sentence is in exactly one bead."""
+def align_features(src: list[Features], tgt: list[Features], length_only: bool = False) -> list[Bead]:
+    """Align two documents given as per-sentence features; every sentence is in exactly one bead.
+
+    LENGTH_ONLY ignores anchors and clause split points: a calibrated Gale-Church baseline.
+    """
     if not src and not tgt:
         return []
+    if length_only:
+        src, tgt = _lengths_only(src), _lengths_only(tgt)
     # Pass 1 with the ratio of total lengths, then the length model re-estimated from its
     # 1-1 beads and a second pass over the same band.
     model = estimate_length_model(src, tgt)
@@ -310,6 +315,10 @@ def align_features(src: list[Features], tgt: list[Features]) -> list[Bead]:
     for bead in beads:
         _explain(bead, src, tgt)
     return beads
+
+
+def _lengths_only(feats: list[Features]) -> list[Features]:
+    return [Features(length=f.length, furniture=f.furniture) for f in feats]
 
 
 def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):

@@ -25,21 +25,22 @@ class Alignment:
                    bead)
 
 
-def align_documents(src: Document, tgt: Document) -> Alignment:
-    return Alignment(src, tgt, align_features(src.features, tgt.features))
+def align_documents(src: Document, tgt: Document, length_only: bool = False) -> Alignment:
+    """Align two Documents (LENGTH_ONLY: the Gale-Church baseline, without anchors)."""
+    return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,
-                presegmented: bool = False) -> Alignment:
+                presegmented: bool = False, length_only: bool = False) -> Alignment:
     """Align two texts (as extracted from PDFs, or one sentence per line when presegmented)."""
     src = make_document(src_text, src_lang, presegmented, name="source")
     tgt = make_document(tgt_text, tgt_lang, presegmented, name="target")
-    return align_documents(src, tgt)
+    return align_documents(src, tgt, length_only)
 
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str | None = None,
-                tgt_lang: str | None = None, presegmented: bool = False) -> Alignment:
+                tgt_lang: str | None = None, presegmented: bool = False, length_only: bool = False) -> Alignment:
     """Read, segment and align two files."""
     src = load_document(src_path, src_lang, presegmented)
     tgt = load_document(tgt_path, tgt_lang, presegmented)
-    return align_documents(src, tgt)
+    return align_documents(src, tgt, length_only)

@@ -36,9 +36,9 @@ def paired_documents(src_dir: Path, tgt_dir: Path) -> tuple[list[str], list[str]
 
 
 def _work(job):
-    name, src_path, tgt_path, src_lang, tgt_lang, presegmented = job
+    name, src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only = job
     try:
-        alignment = align_files(src_path, tgt_path, src_lang, tgt_lang, presegmented)
+        alignment = align_files(src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only)
     except InputError as e:
         return name, None, str(e)
     except Exception as e:  # one broken document must not stop the batch
@@ -50,7 +50,8 @@ def _work(job):
 
 def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str | None = None,
           presegmented: bool = False, fmt: str = "beads", tmx_path=None, jobs: int | None = None,
-          src_locale: str | None = None, tgt_locale: str | None = None, progress: bool | None = None) -> BatchResult:
+          src_locale: str | None = None, tgt_locale: str | None = None, progress: bool | None = None,
+          length_only: bool = False) -> BatchResult:
     """Align SRC_DIR/NAME with TGT_DIR/NAME for every NAME in both; write OUT_DIR/NAME in FMT.
 
     Optionally one combined TMX of all documents. JOBS worker processes (default: all cores).
@@ -62,7 +63,7 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult(unpaired=unpaired)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    work = [(n, src_dir / n, tgt_dir / n, src_lang, tgt_lang, presegmented) for n in names]
+    work = [(n, src_dir / n, tgt_dir / n, src_lang, tgt_lang, presegmented, length_only) for n in names]
 
     from tm.tmx import TmxWriter, alignment_units
     tmx = pool = None

@@ -29,6 +29,8 @@ def _add_lang_options(p: argparse.ArgumentParser) -> None:
                    help="inputs hold one sentence per line, used as is (no normalising or segmenting)")
     p.add_argument("--src-locale", metavar="CODE", help="xml:lang of the source in TMX (default ja-JP / en-US)")
     p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default ja-JP / en-US)")
+    p.add_argument("--length-only", action="store_true",
+                   help="use the length model only, no anchors (a Gale-Church baseline for comparison)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,7 +130,8 @@ def cmd_align(args) -> int:
     for out in (args.output, args.tmx):
         if out and Path(out).resolve() in (Path(args.src).resolve(), Path(args.tgt).resolve()):
             raise InputError(f"{out}: output would overwrite an input file")
-    alignment = align_files(args.src, args.tgt, args.src_lang, args.tgt_lang, args.presegmented)
+    alignment = align_files(args.src, args.tgt, args.src_lang, args.tgt_lang, args.presegmented,
+                            args.length_only)
     fmt = _format_for(args.output, args.format)
     if args.output:
         formats.write(alignment, args.output, fmt)
@@ -146,7 +149,7 @@ def cmd_batch(args) -> int:
         raise InputError("-j/--jobs must be at least 1")
     result = batch(args.src_dir, args.tgt_dir, args.out_dir, args.src_lang, args.tgt_lang,
                    args.presegmented, args.format, args.tmx, args.jobs, args.src_locale,
-                   args.tgt_locale, progress=False if args.quiet else None)
+                   args.tgt_locale, progress=False if args.quiet else None, length_only=args.length_only)
     for name in result.unpaired[:10]:
         print(f"aligntm: warning: {name} is in only one of the directories; skipped", file=sys.stderr)
     if len(result.unpaired) > 10:
