@@ -1,0 +1,41 @@
+# aligntm: `make demo` installs and aligns the bundled joint statement; `make test` runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+CORPUS := corpora/joint-statement-2025
+OUT    := out
+EVAL   ?= ../shared/eval
+
+.PHONY: demo test install install-test bench bench-accuracy bench-speed clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# The main job: align the bundled Japanese provisional translation with its English text,
+# writing a TMX for CAT tools and a TSV/JSONL to read.
+demo: install
+	mkdir -p $(OUT)
+	$(BIN)/aligntm align $(CORPUS)/ja.txt $(CORPUS)/en.txt -o $(OUT)/joint-statement-2025.tsv --tmx $(OUT)/joint-statement-2025.tmx
+	$(BIN)/aligntm align $(CORPUS)/ja.txt $(CORPUS)/en.txt -o $(OUT)/joint-statement-2025.jsonl
+	@echo "wrote $(OUT)/joint-statement-2025.tmx, .tsv and .jsonl"
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+bench: bench-accuracy bench-speed
+
+bench-accuracy: install
+	$(BIN)/python scripts/bench_accuracy.py --eval $(EVAL)
+
+bench-speed: install
+	$(BIN)/python scripts/bench_speed.py
+
+clean:
+	rm -rf $(OUT) .pytest_cache build *.egg-info
