@@ -47,5 +47,8 @@ FULL_CELLS = 250_000
 BLOCK = 4
 BAND_MARGIN = 6
 
-# Posterior confidences are computed from costs divided by this temperature.
-TEMPERATURE = 1.0
+# Posterior confidences are computed from costs divided by this temperature. Chosen so that the
+# mean confidence is close to the share of correct beads (strict): at 1.0 kyoto-dev-noisy gave
+# 0.908 vs 0.961 correct, coursera 0.830 vs 0.922, bsd-dev 0.953 vs 1.000, wmt21 0.958 vs 0.957;
+# at 0.7: 0.955/0.961, 0.907/0.922, 0.987/1.000, 0.982/0.957 (mean gap 0.048 -> 0.015).
+TEMPERATURE = 0.7

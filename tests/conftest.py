@@ -18,11 +18,17 @@ def corpus_dir() -> Path:
 
 @pytest.fixture
 def run_cli(capsys):
-    """Call align.cli.main in-process: returns (exit code, stdout, stderr)."""
+    """Call align.cli.main in-process: returns (exit code, stdout, stderr).
+
+    argparse's exits (--help, usage errors) are returned as exit codes too.
+    """
     from align.cli import main
 
     def run(*args):
-        code = main([str(a) for a in args])
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as e:
+            code = e.code
         out, err = capsys.readouterr()
         return code, out, err
 
