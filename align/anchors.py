@@ -148,7 +148,8 @@ def acronyms(folded: str) -> list[str]:
     out = []
     for m in ACRONYM.finditer(folded):
         a = m.group(1)
-        if sum(c.isalpha() for c in a) >= 2 and not _ROMAN.fullmatch(a):
+        letters = sum(c.isalpha() for c in a)
+        if (letters >= 2 or letters < len(a)) and not _ROMAN.fullmatch(a):  # ASEAN, G7
             out.append("a:" + a)
     return out
 

@@ -58,6 +58,8 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
     """
     src_dir, tgt_dir, out_dir = Path(src_dir), Path(tgt_dir), Path(out_dir)
     names, unpaired = paired_documents(src_dir, tgt_dir)
+    if out_dir.resolve() in (src_dir.resolve(), tgt_dir.resolve()):
+        raise InputError(f"{out_dir}: output directory is an input directory; its documents would be overwritten")
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: exists and is not a directory")
     out_dir.mkdir(parents=True, exist_ok=True)

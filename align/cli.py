@@ -124,12 +124,26 @@ def _format_for(path: str | None, fmt: str | None) -> str:
     return suffix if suffix in formats.FORMATS else "tsv"
 
 
+def check_output_path(out: str | None, inputs=()) -> None:
+    """Refuse an output path before any work is done, so that no output is half made."""
+    if not out:
+        return
+    p = Path(out)
+    if p.is_dir():
+        raise InputError(f"{out}: is a directory, expected an output file name")
+    if not p.resolve().parent.is_dir():
+        raise InputError(f"{out}: directory {p.parent} does not exist")
+    if any(p.resolve() == Path(i).resolve() for i in inputs):
+        raise InputError(f"{out}: output would overwrite an input file")
+
+
 def cmd_align(args) -> int:
     from .api import align_files
     from tm.tmx import write_tmx
     for out in (args.output, args.tmx):
-        if out and Path(out).resolve() in (Path(args.src).resolve(), Path(args.tgt).resolve()):
-            raise InputError(f"{out}: output would overwrite an input file")
+        check_output_path(out, (args.src, args.tgt))
+    if args.output and args.tmx and Path(args.output).resolve() == Path(args.tmx).resolve():
+        raise InputError(f"{args.output}: -o and --tmx name the same file")
     alignment = align_files(args.src, args.tgt, args.src_lang, args.tgt_lang, args.presegmented,
                             args.length_only)
     fmt = _format_for(args.output, args.format)
@@ -147,6 +161,7 @@ def cmd_batch(args) -> int:
     from .batch import batch
     if args.jobs is not None and args.jobs < 1:
         raise InputError("-j/--jobs must be at least 1")
+    check_output_path(args.tmx)
     result = batch(args.src_dir, args.tgt_dir, args.out_dir, args.src_lang, args.tgt_lang,
                    args.presegmented, args.format, args.tmx, args.jobs, args.src_locale,
                    args.tgt_locale, progress=False if args.quiet else None, length_only=args.length_only)

@@ -22,7 +22,7 @@ from .fold import fold
 
 # Page numbers as a whole line: "12", "- 12 -", "－１２－", "Page 3", "3 / 10", "Page 3 of 10", "(3)".
 _PAGE_NUMBER = re.compile(
-    r"^[\s\-–—‐−ー(（\[]*(?:page|p\.)?\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—‐−ー)）\]]*$",
+    r"^[\s\-–—‐−ー(（\[]*(?:page|p\.)?\s*\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?[\s\-–—‐−ー)）\]]*$",
     re.IGNORECASE,
 )
 # A line laid out in columns: two or more runs of text separated by a wide gap.
@@ -58,25 +58,29 @@ def _display_width(line: str) -> int:
 def normalize(text: str, lang) -> list[Paragraph]:
     """Split TEXT (as extracted from a PDF) into paragraphs; LANG is a langs.Language."""
     raw = text.split("\n")
-    lines: list[tuple[int, str, int]] = []  # (line number, stripped text, blank lines before it)
+    # (line number, stripped text, blank lines before it, page furniture dropped before it)
+    lines: list[tuple[int, str, int, bool]] = []
     repeated = _running_headers(raw)
     blanks = 0
+    furniture = False
     for number, line in enumerate(raw, 1):
         stripped = line.strip()
         if not stripped:
             blanks += 1
             continue
         if is_page_furniture(stripped) or stripped in repeated:
-            continue  # transparent: the blank lines around it are counted as one gap
-        lines.append((number, stripped, blanks if lines else 0))
+            furniture = True  # the blank lines around a page break say nothing on their own
+            continue
+        lines.append((number, stripped, blanks if lines else 0, furniture))
         blanks = 0
+        furniture = False
     if not lines:
         return []
 
-    gaps = [g for _, _, g in lines[1:]]
+    gaps = [g for _, _, g, f in lines[1:] if not f]
     # Double-spaced extraction: (nearly) every line is followed by a blank line.
     doubled = bool(gaps) and sum(1 for g in gaps if g >= 1) >= 0.8 * len(gaps)
-    widths = sorted(_display_width(t) for _, t, _ in lines)
+    widths = sorted(_display_width(t) for _, t, _, _ in lines)
     typical = widths[int(0.75 * (len(widths) - 1))]
 
     def is_short(t: str) -> bool:
@@ -99,8 +103,12 @@ def normalize(text: str, lang) -> list[Paragraph]:
         current = []
 
     prev, prev_columns = None, False
-    for number, t, gap in lines:
+    for number, t, gap, page_break in lines:
         gap = gap - 1 if doubled else gap
+        # a heading is a whole paragraph: a line continuing a paragraph is never one
+        prev_heading = prev is not None and len(current) == 1 and is_heading(prev)
+        if page_break and prev is not None and not lang.ends_sentence(prev) and not prev_heading:
+            gap = 0  # a sentence running on over a page break
         columns = bool(_COLUMN_GAP.search(t))
         numbered = bool(_NUMBERED.match(fold(t)))
         if prev is None:
@@ -109,9 +117,9 @@ def normalize(text: str, lang) -> list[Paragraph]:
             new = False  # stops mid-sentence (particle, 、, hyphen): always continued
         elif gap >= 1 or columns or prev_columns:
             new = True
-        elif numbered and (lang.ends_sentence(prev) or is_heading(prev)):
+        elif numbered and (lang.ends_sentence(prev) or prev_heading):
             new = True
-        elif is_heading(prev) or (is_heading(t) and lang.ends_sentence(prev)):
+        elif prev_heading or (is_heading(t) and lang.ends_sentence(prev)):
             new = True
         elif lang.ends_sentence(prev) and is_short(prev):
             new = True  # a short last line: the paragraph ended

@@ -24,7 +24,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # What CP932 text decoded correctly is made of: Japanese script, ASCII, full-width forms and
 # Japanese punctuation. Latin-1 or random bytes read as CP932 turn into half-width katakana
 # and rare kanji mixed with ASCII; we require most non-ASCII characters to be common ones.
-_JA_COMMON = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
+_JA_COMMON = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e\uff61-\uff9f]")
+_KANA = re.compile(r"[\u3041-\u30ff\uff66-\uff9d]")
 
 
 def decode_bytes(data: bytes, name: str = "input") -> str:
@@ -52,7 +53,9 @@ def decode_bytes(data: bytes, name: str = "input") -> str:
                          f"or Shift_JIS/CP932; convert it to UTF-8") from None
     non_ascii = [c for c in text if ord(c) > 0x7F]
     common = sum(1 for c in non_ascii if _JA_COMMON.match(c))
-    if non_ascii and common / len(non_ascii) < 0.9:
+    kana = sum(1 for c in non_ascii if _KANA.match(c))
+    # Latin-1 "é" + letter is valid CP932 and decodes to kanji; real Japanese text has kana.
+    if non_ascii and (common / len(non_ascii) < 0.9 or kana < max(1, 0.05 * len(non_ascii))):
         raise InputError(f"{name}: not UTF-8 (invalid byte at offset {first_bad}); it decodes as "
                          f"Shift_JIS but the result is not Japanese text. Convert it to UTF-8")
     return _checked(text, name)

@@ -166,8 +166,6 @@ def test_acronym_with_digits_inside():
     assert ja("ＣＯＶＩＤ１９への対応").hard["a:COVID19"] == 1
 
 
-@pytest.mark.xfail(reason="BUG: anchors.ACRONYM's comment gives G7 as an example acronym, but "
-                          "acronyms() requires two letters, so G7 (ja Ｇ７) gives no a:G7 key", strict=True)
 def test_acronym_g7():
     assert en("the G7 summit").hard["a:G7"] == 1
     assert ja("Ｇ７サミット").hard["a:G7"] == 1

@@ -80,30 +80,23 @@ def test_read_text_reads_a_file(tmp_path):
     "The café served résumé writers.\n",
     "Zürich, München and Köln.\n",
     "Déjà vu.\n",
-])
+], ids=["Cafe", "resume", "Zurich", "Deja-vu"])
 def test_latin1_english_is_refused(english):
     with pytest.raises(InputError, match="UTF-8"):
         decode_bytes(english.encode("latin-1"), "en.txt")
 
 
-@pytest.mark.xfail(reason="BUG: Latin-1 English where an accented letter is followed by a letter "
-                          "(ée, ço, ãe, èm) is valid CP932 that decodes to common kanji, so the "
-                          "'is it Japanese?' check passes and the text is returned as mojibake",
-                   strict=True)
 @pytest.mark.parametrize("english", [
     "Renée Zellweger.\n",           # -> 'Ren馥 Zellweger.'
     "Crème brûlée.\n",              # -> 'Cr鑪e br璉馥.'
     "Françoise met the delegation in São Paulo.\n",
-])
+], ids=["Renee", "Creme-brulee", "Francoise-Sao-Paulo"])
 def test_latin1_english_with_accent_before_a_letter_is_refused(english):
     with pytest.raises(InputError):
         text = decode_bytes(english.encode("latin-1"), "en.txt")
         print("decoded as", repr(text))
 
 
-@pytest.mark.xfail(reason="BUG: Shift_JIS Japanese with a few half-width katakana (ﾗｵｽ) is refused "
-                          "as 'not Japanese text': half-width katakana are not counted as common "
-                          "Japanese characters", strict=True)
 def test_shift_jis_with_half_width_katakana_is_accepted():
     text = "両首脳は、ﾗｵｽとの協力を確認した。\n"
     assert decode_bytes(text.encode("cp932")) == text
