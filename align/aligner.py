@@ -147,7 +147,7 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     type (a, b) ending at (i, lo[i]+k), each key counted once however many of the bead's
     sentences hold it (so that merging sentences earns nothing by itself)."""
     key_ids, ss, ts, weights = hits
-    out = np.zeros((n_rows, W))
+    out = np.zeros((n_rows, W), dtype=np.float32)
     if not len(key_ids):
         return out
     codes, wts = [], []
@@ -221,14 +221,18 @@ def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:
     """A long sentence whose clause boundary splits it in the proportions of the two sentences
     it is paired with is more likely a true 1-2 (or 2-1) bead."""
     if (a, b) == (1, 2):
-        fractions = S.splits[i - 1]
+        splits, rows = S.splits, i - 1
         first, second = T.length[j - 2], T.length[j - 1]
     else:
-        fractions = T.splits[j - 1]
+        splits, rows = T.splits, j - 1
         first, second = S.length[i - 2], S.length[i - 1]
     share = first / np.maximum(first + second, 1.0)
-    dist = np.nanmin(np.abs(fractions - share[:, None]), axis=1, initial=np.inf) \
-        if fractions.shape[1] else np.full(share.shape, np.inf)
+    dist = np.full(share.shape, np.inf)
+    # one column of split points at a time: a long paragraph can hold dozens of them, and a
+    # (cells x split points) array would not fit in memory for long documents
+    for column in range(splits.shape[1]):
+        d = np.abs(splits[rows, column] - share)
+        np.fmin(dist, d, out=dist)  # fmin ignores the NaN of sentences with fewer points
     return P.SPLIT_BONUS * np.clip(1 - dist / P.SPLIT_TOLERANCE, 0, 1)
 
 

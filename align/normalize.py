@@ -80,11 +80,12 @@ def normalize(text: str, lang) -> list[Paragraph]:
     gaps = [g for _, _, g, f in lines[1:] if not f]
     # Double-spaced extraction: (nearly) every line is followed by a blank line.
     doubled = bool(gaps) and sum(1 for g in gaps if g >= 1) >= 0.8 * len(gaps)
-    widths = sorted(_display_width(t) for _, t, _, _ in lines)
+    width = {t: _display_width(t) for _, t, _, _ in lines}
+    widths = sorted(width[t] for _, t, _, _ in lines)
     typical = widths[int(0.75 * (len(widths) - 1))]
 
     def is_short(t: str) -> bool:
-        return _display_width(t) < 0.7 * typical
+        return width[t] < 0.7 * typical
 
     def is_heading(t: str) -> bool:
         return is_short(t) and not lang.ends_sentence(t) and not lang.line_unfinished(t)

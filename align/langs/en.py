@@ -59,8 +59,8 @@ class English(Language):
         return last in _FUNCTION_WORDS
 
     def join_lines(self, a: str, b: str) -> str:
-        if re.search(r"[A-Za-z]-$", a):
-            word = a.split()[-1]
+        if len(a) >= 2 and a[-1] == "-" and a[-2].isalpha():
+            word = a[-60:].split()[-1]
             if b[:1].islower() and word.count("-") == 1:
                 return a[:-1] + b       # "coop-" + "eration": end-of-line hyphenation undone
             return a + b                # "Japan-" + "Mekong": a compound split at its hyphen
@@ -115,7 +115,8 @@ class English(Language):
 
 def _is_abbreviation(before: str) -> bool:
     """Does BEFORE (the text up to a period) end with an abbreviation or an initial?"""
-    word = before.split()[-1] if before.split() else ""
+    tail = before[-40:].split()  # only the last word matters; never split a whole paragraph
+    word = tail[-1] if tail else ""
     word = word.lstrip(_OPENERS)
     if not word:
         return False

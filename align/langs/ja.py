@@ -84,7 +84,9 @@ class Japanese(Language):
             return True
         if t[-1] in _END or t[-1] in _CLOSE_QUOTES:
             return False
-        last = tokenize(fold(t))[-1:]
+        if not ("\u3041" <= t[-1] <= "\u309f"):
+            return False  # particles are written in hiragana
+        last = tokenize(fold(t[-40:]))[-1:]
         # A Japanese sentence never ends on a particle (except sentence-final ones) or a prefix.
         return bool(last) and (last[0].pos1 in ("助詞", "接頭辞") and last[0].pos2 != "終助詞")
 
