@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("test")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_score)
+
+    # subcommands that live with their packages: translation memories, QA reports, corpora
+    from tm import cli as tm_cli
+    from .qa import cli as qa_cli
+    from .corpus import cli as corpus_cli
+    for module in (tm_cli, qa_cli, corpus_cli):
+        module.register(sub)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Aligning whole corpora."""
