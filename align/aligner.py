@@ -57,8 +57,12 @@ class _Side:
         self.skip = np.array([P.SKIP_FURNITURE if f.furniture else P.SKIP for f in feats])
         width = max((len(f.split_fractions) for f in feats), default=0)
         self.splits = np.full((self.n, max(width, 1)), np.nan)
+        self.split_bonus = np.zeros((self.n, max(width, 1)))
         for i, f in enumerate(feats):
-            self.splits[i, :len(f.split_fractions)] = f.split_fractions
+            k = len(f.split_fractions)
+            self.splits[i, :k] = f.split_fractions
+            sentence = f.split_sentence or (False,) * k
+            self.split_bonus[i, :k] = [P.SENTENCE_SPLIT_BONUS if s else P.SPLIT_BONUS for s in sentence]
 
     def distinct_hard(self, span: int) -> np.ndarray:
         """Distinct hard anchors in the SPAN sentences before each position."""
@@ -201,7 +205,7 @@ def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: i
         n_hard = S.distinct_hard(a)[i] + T.distinct_hard(b)[j]
         missing = np.maximum(0.0, n_hard - 2 * hm)
         c += -P.HARD_MATCH * hm + P.HARD_MISS * missing - P.SOFT_MATCH * sm
-        if (a, b) == (1, 2) or (a, b) == (2, 1):
+        if min(a, b) == 1 and max(a, b) > 1:
             c -= _split_bonus(S, T, i, j, a, b)
         cost[t][ok] = c
     skip_t = np.zeros((n_rows, W))
@@ -218,22 +222,28 @@ def _skip_sum(side: _Side, i: np.ndarray, a: int) -> np.ndarray:
 
 
 def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:
-    """A long sentence whose clause boundary splits it in the proportions of the two sentences
-    it is paired with is more likely a true 1-2 (or 2-1) bead."""
-    if (a, b) == (1, 2):
-        splits, rows = S.splits, i - 1
-        first, second = T.length[j - 2], T.length[j - 1]
+    """A sentence paired with several whose split points cut it in the proportions of those
+    sentences is likelier a true 1-n (n-1) bead: a bonus per boundary of the several that
+    falls near a split point (a clause boundary, or stronger, a sentence end inside the line)."""
+    if a == 1:
+        splits, bonus, rows = S.splits, S.split_bonus, i - 1
+        lengths = [T.length[j - b + m] for m in range(b)]
     else:
-        splits, rows = T.splits, j - 1
-        first, second = S.length[i - 2], S.length[i - 1]
-    share = first / np.maximum(first + second, 1.0)
-    dist = np.full(share.shape, np.inf)
-    # one column of split points at a time: a long paragraph can hold dozens of them, and a
-    # (cells x split points) array would not fit in memory for long documents
-    for column in range(splits.shape[1]):
-        d = np.abs(splits[rows, column] - share)
-        np.fmin(dist, d, out=dist)  # fmin ignores the NaN of sentences with fewer points
-    return P.SPLIT_BONUS * np.clip(1 - dist / P.SPLIT_TOLERANCE, 0, 1)
+        splits, bonus, rows = T.splits, T.split_bonus, j - 1
+        lengths = [S.length[i - a + m] for m in range(a)]
+    total = np.maximum(sum(lengths), 1.0)
+    out = np.zeros(total.shape)
+    share = np.zeros(total.shape)
+    for length in lengths[:-1]:
+        share = share + length / total  # where this boundary falls, as a share of the whole
+        best = np.zeros(total.shape)
+        # one column of split points at a time: a long paragraph can hold dozens of them, and a
+        # (cells x split points) array would not fit in memory for long documents
+        for column in range(splits.shape[1]):
+            closeness = np.clip(1 - np.abs(splits[rows, column] - share) / P.SPLIT_TOLERANCE, 0, 1)
+            np.fmax(best, np.nan_to_num(closeness) * bonus[rows, column], out=best)
+        out += best
+    return out
 
 
 def _merge_blocks(feats: list[Features], size: int) -> list[Features]:
@@ -322,7 +332,7 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
 
 
 def _lengths_only(feats: list[Features]) -> list[Features]:
-    return [Features(length=f.length, furniture=f.furniture) for f in feats]
+    return [Features(length=f.length, furniture=f.furniture) for f in feats]  # no anchors, no split points
 
 
 def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):

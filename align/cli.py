@@ -22,13 +22,13 @@ EPILOG_ALIGN = """examples:
 
 def _add_lang_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-s", "--src-lang", metavar="LANG",
-                   help="source language: ja or en (default: detected from the script)")
+                   help="source language: ja, en or lo (default: detected from the script)")
     p.add_argument("-t", "--tgt-lang", metavar="LANG",
-                   help="target language: ja or en (default: detected from the script)")
+                   help="target language: ja, en or lo (default: detected from the script)")
     p.add_argument("--presegmented", action="store_true",
                    help="inputs hold one sentence per line, used as is (no normalising or segmenting)")
-    p.add_argument("--src-locale", metavar="CODE", help="xml:lang of the source in TMX (default ja-JP / en-US)")
-    p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default ja-JP / en-US)")
+    p.add_argument("--src-locale", metavar="CODE", help="xml:lang of the source in TMX (default ja-JP / en-US / lo-LA)")
+    p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default ja-JP / en-US / lo-LA)")
     p.add_argument("--length-only", action="store_true",
                    help="use the length model only, no anchors (a Gale-Church baseline for comparison)")
 
@@ -36,7 +36,7 @@ def _add_lang_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aligntm",
-        description="Align a document with its translation sentence by sentence (Japanese, English) "
+        description="Align a document with its translation sentence by sentence (Japanese, English, Lao) "
                     "and write translation memories (TMX 1.4b), TSV, JSONL or beads.")
     parser.add_argument("--version", action="version", version=f"aligntm {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", help="print one sentence per line",
                        description="Normalise a text (as extracted from a PDF) and print one sentence per line.")
     p.add_argument("file", help="text file (UTF-8, UTF-16 with BOM, or Shift_JIS)")
-    p.add_argument("-l", "--lang", help="ja or en (default: detected from the script)")
+    p.add_argument("-l", "--lang", help="ja, en or lo (default: detected from the script)")
     p.add_argument("--clauses", action="store_true",
                    help="mark the optional clause split points of Japanese sentences with ' | '")
     p.set_defaults(func=cmd_segment)

@@ -30,8 +30,11 @@ class Features:
     furniture: bool = False                          # page number line: cheap to leave unaligned
     # Clause boundaries where the sentence may be cut in two, for the aligner to pair one long
     # sentence with two shorter ones: offsets into the text, and the share of length before each.
+    # split_sentence[k] says whether point k ends a sentence inside the text (a presegmented line
+    # holding two sentences), a stronger sign than a clause boundary.
     split_points: tuple[int, ...] = ()
     split_fractions: tuple[float, ...] = ()
+    split_sentence: tuple[bool, ...] = ()
 
 
 class Language:

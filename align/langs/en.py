@@ -104,7 +104,14 @@ class English(Language):
         for compound in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", folded):
             soft.update(A.name_keys(compound.replace("-", "")))  # Ryoan-ji ~ リョウアンジ
         length = len(" ".join(folded.split()))
-        return Features(length=float(length), hard=hard, soft=soft)
+        # a presegmented line may hold several sentences: their ends are places to cut it
+        points, pos = [], 0
+        for sentence in self.segment(text)[:-1]:
+            pos = text.index(sentence.text, pos) + len(sentence.text)
+            points.append(pos)
+        fractions = tuple(len(" ".join(text[:p].split())) / length for p in points) if length else ()
+        return Features(length=float(length), hard=hard, soft=soft, split_points=tuple(points),
+                        split_fractions=fractions, split_sentence=(True,) * len(points))
 
     def share_of_script(self, text: str) -> float:
         letters = [c for c in text if c.isalpha()]

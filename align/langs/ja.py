@@ -141,15 +141,24 @@ class Japanese(Language):
         for key in A.acronyms(folded):
             hard[key] += 1
         _names(folded, tokens, hard, soft)
-        points, fractions = _split_points(folded, tokens, origin)
+        ends = self._inner_sentence_ends(text)
+        points, fractions = _split_points(folded, tokens, origin, ends)
         length = len(re.sub(r"\s+", "", folded))
-        return Features(length=float(length), hard=hard, soft=soft,
-                        split_points=points, split_fractions=fractions)
+        return Features(length=float(length), hard=hard, soft=soft, split_points=points,
+                        split_fractions=fractions, split_sentence=tuple(p in ends for p in points))
 
     def split_points(self, text: str) -> tuple[int, ...]:
         """Clause boundaries of TEXT (offsets into TEXT), where a long sentence may be cut."""
         folded, origin = fold_with_offsets(text)
-        return _split_points(folded, tokenize(folded), origin)[0]
+        return _split_points(folded, tokenize(folded), origin, self._inner_sentence_ends(text))[0]
+
+    def _inner_sentence_ends(self, text: str) -> list[int]:
+        """Ends of the sentences inside TEXT but its last (a presegmented line may hold several)."""
+        ends, pos = [], 0
+        for sentence in self.segment(text)[:-1]:
+            pos = text.index(sentence.text, pos) + len(sentence.text)
+            ends.append(pos)
+        return ends
 
     def share_of_script(self, text: str) -> float:
         letters = [c for c in text if c.isalpha()]
@@ -210,9 +219,11 @@ def _names(folded: str, tokens: list[Token], hard: Counter, soft: Counter) -> No
             soft.update(A.name_keys(w))
 
 
-def _split_points(folded: str, tokens: list[Token], origin: list[int]):
-    """Clause boundaries: after 、 that follows a conjunctive particle or a continuative form."""
+def _split_points(folded: str, tokens: list[Token], origin: list[int], sentence_ends=()):
+    """Where a sentence may be cut: the ends of sentences inside it, and clause boundaries
+    (after 、 that follows a conjunctive particle or a continuative form)."""
     length = len(folded)
+    cuts = {origin.index(e) if e in origin else None: e for e in sentence_ends}
     points, fractions = [], []
     for k in range(1, len(tokens)):
         t = tokens[k]
@@ -226,6 +237,7 @@ def _split_points(folded: str, tokens: list[Token], origin: list[int]):
         )
         cut = t.end
         if clause_end and _MIN_CLAUSE <= cut <= length - _MIN_CLAUSE:
-            points.append(origin[cut])
-            fractions.append(cut / length)
-    return tuple(points), tuple(fractions)
+            cuts.setdefault(cut, origin[cut])
+    cuts.pop(None, None)
+    order = sorted(cuts)
+    return tuple(cuts[c] for c in order), tuple(c / length for c in order)

@@ -1,0 +1,145 @@
+"""Lao: sentences, grapheme lengths and anchors.
+
+Lao writes no spaces between words; a space separates phrases and is not a sentence end.
+Sentences end at . ? ! and at line breaks. Abbreviations such as ດຣ. (Dr.), ທ່ານ ດຣ., ພ.ສ.
+and Latin ones (Dr., Mr., St.) do not end sentences. Names and acronyms are often kept in Latin
+letters, in brackets: ດຣ. ອີຮູດ ເອີຣ໌ (Dr. Ehud Ur) — strong anchors.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from .. import anchors as A
+from ..fold import fold
+from .base import Features, Language, Sentence
+from .en import ABBREVIATIONS as LATIN_ABBREVIATIONS
+
+LAO_DIGITS = str.maketrans("໐໑໒໓໔໕໖໗໘໙", "0123456789")
+_LAO = re.compile(r"[\u0e80-\u0eff]")
+# Lao abbreviations written with a period: ດຣ. (doctor), ທ່ານ ດຣ. (His Excellency Dr.), ພ.ສ.
+# (Buddhist era), ຄ.ສ. (Christian era), ສ.ປ.ປ. (the Lao PDR), ປ.ອ. and such dotted initials.
+LAO_ABBREVIATIONS = {"ດຣ", "ທ່ານດຣ", "ຮສ", "ປອ", "ພສ", "ຄສ", "ສປປ", "ອຈ", "ຊລ"}
+_DOTTED_LAO = re.compile(r"(?:[\u0e81-\u0eae\u0edc-\u0edf][\u0eb0-\u0ecd]*\.){2,}")
+_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s|$)")
+_CLOSERS = "\"'”’)]"
+# Lao month names (1-12); dates read "ວັນທີ 21 ມັງກອນ 2025".
+MONTHS = {"ມັງກອນ": 1, "ກຸມພາ": 2, "ມີນາ": 3, "ເມສາ": 4, "ພຶດສະພາ": 5, "ມິຖຸນາ": 6, "ກໍລະກົດ": 7,
+          "ສິງຫາ": 8, "ກັນຍາ": 9, "ຕຸລາ": 10, "ພະຈິກ": 11, "ທັນວາ": 12}
+_MONTH = re.compile("|".join(sorted(MONTHS, key=len, reverse=True)))
+# Years of the Buddhist era (ພ.ສ. 2568 = 2025) are converted; 543 years apart.
+_BUDDHIST_YEAR = re.compile(r"ພ\.\s?ສ\.?\s*([0-9]{4})")
+
+
+def graphemes(text: str) -> int:
+    """Length in grapheme clusters: vowel signs and tone marks above or below a consonant
+    (Unicode category Mn) do not count, nor does white space."""
+    return sum(1 for c in text if not c.isspace() and unicodedata.category(c) != "Mn")
+
+
+class Lao(Language):
+    code = "lo"
+    name = "Lao"
+    locale = "lo-LA"
+    joiner = " "
+
+    # -- normalising -------------------------------------------------------------------
+    def ends_sentence(self, line: str) -> bool:
+        t = line.rstrip().rstrip(_CLOSERS)
+        return bool(t) and t[-1] in ".?!" and not _is_abbreviation(t[:-1])
+
+    def line_unfinished(self, line: str) -> bool:
+        t = line.rstrip()
+        if not t:
+            return False
+        return t[-1] in ",(-–" or (t[-1] == "." and _is_abbreviation(t[:-1]))
+
+    def join_lines(self, a: str, b: str) -> str:
+        # A line break ends a Lao sentence, unless the line stops at a comma, an opening
+        # bracket or an abbreviation: keep it in the paragraph for segment() to cut there.
+        if self.line_unfinished(a):
+            return a + " " + b
+        return a + "\n" + b
+
+    # -- segmenting --------------------------------------------------------------------
+    def segment(self, paragraph: str, kind: str = "text") -> list[Sentence]:
+        out = []
+        for line in paragraph.split("\n"):
+            out.extend(Sentence(s, kind) for s in _split_line(line))
+        return out
+
+    # -- features ----------------------------------------------------------------------
+    def features(self, sentences: list[Sentence]) -> list[Features]:
+        return [self.sentence_features(s.text) for s in sentences]
+
+    def sentence_features(self, text: str) -> Features:
+        folded = fold(text).translate(LAO_DIGITS)
+        hard: Counter = Counter()
+        soft: Counter = Counter()
+        used = []
+        for m in _BUDDHIST_YEAR.finditer(folded):
+            A.add_number(hard, soft, int(m.group(1)) - 543)
+            used.append(m.span(1))
+        for m in A.DIGITS.finditer(folded):
+            if any(s <= m.start() < e for s, e in used):
+                continue
+            A.add_number(hard, soft, A.parse_digits(m.group(0)))
+        for m in _MONTH.finditer(folded):
+            hard[f"m:{MONTHS[m.group(0)]}"] += 1
+        for key in A.acronyms(folded):
+            hard[key] += 1
+        for w in A.LATIN_WORD.findall(folded):
+            if not (w.isupper() and len(w) >= 2):
+                soft.update(A.name_keys(w))
+        points = tuple(_inner_sentence_ends(text))
+        length = graphemes(text)
+        fractions = tuple(graphemes(text[:p]) / length for p in points) if length else ()
+        return Features(length=float(length), hard=hard, soft=soft, split_points=points,
+                        split_fractions=fractions, split_sentence=(True,) * len(points))
+
+    def share_of_script(self, text: str) -> float:
+        letters = [c for c in text if c.isalpha() or unicodedata.category(c) == "Mn"]
+        if not letters:
+            return 0.0
+        return sum(1 for c in letters if _LAO.match(c)) / len(letters)
+
+
+def _is_abbreviation(before: str) -> bool:
+    tail = before[-30:].split()
+    if not tail:
+        return False
+    word = tail[-1].lstrip("(\"'“‘")
+    if word.lower() in LATIN_ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Z]", word):
+        return True  # Dr. / St. / initials such as "W."
+    # ທ່ານ ດຣ. : the abbreviation may follow a title after a space
+    if word.replace(".", "") in LAO_ABBREVIATIONS:
+        return True
+    return bool(_DOTTED_LAO.fullmatch(word + "."))  # ພ.ສ. / ສ.ປ.ປ. (not ປີ. "year.")
+
+
+def _split_line(line: str) -> list[str]:
+    out, start = [], 0
+    for m in _END.finditer(line):
+        if m.group(0).startswith(".") and _is_abbreviation(line[:m.start()]):
+            continue
+        if m.group(0).startswith(".") and m.start() > 0 and line[m.start() - 1].isdigit() \
+                and m.end() < len(line) and line[m.end():m.end() + 1].isdigit():
+            continue  # 3.5
+        piece = line[start:m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    rest = line[start:].strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def _inner_sentence_ends(text: str):
+    """Offsets where TEXT (one line that may hold several sentences) could be cut."""
+    pos = 0
+    pieces = _split_line(text)
+    for piece in pieces[:-1]:
+        pos = text.index(piece, pos) + len(piece)
+        yield pos
