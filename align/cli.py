@@ -15,6 +15,7 @@ from .errors import InputError
 
 EPILOG_ALIGN = """examples:
   aligntm align ja.txt en.txt -o pairs.tsv --tmx memory.tmx
+  aligntm align ja.txt en.txt lo.txt --pivot en --tmx trilingual.tmx -o out/{pair}.tsv
   aligntm align ja.txt en.txt --format jsonl            (JSONL to stdout)
   aligntm align doc.ja doc.en --presegmented --format beads
 """
@@ -50,13 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mark the optional clause split points of Japanese sentences with ' | '")
     p.set_defaults(func=cmd_segment)
 
-    p = sub.add_parser("align", help="align two documents", epilog=EPILOG_ALIGN,
+    p = sub.add_parser("align", help="align two documents (or three through a pivot)", epilog=EPILOG_ALIGN,
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       description="Align SRC with its translation TGT and write the sentence pairs.")
+                       description="Align SRC with its translation TGT and write the sentence pairs. With a "
+                                   "third document, every document is aligned with the --pivot language's "
+                                   "document and one TMX holds all languages of each unit.")
     p.add_argument("src", help="source document")
     p.add_argument("tgt", help="target document (its translation)")
+    p.add_argument("third", nargs="?", help="a third translation (aligned through --pivot)")
     _add_lang_options(p)
-    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument("--third-lang", metavar="LANG", help="language of the third document (default: detected)")
+    p.add_argument("--third-locale", metavar="CODE", help="xml:lang of the third document in TMX")
+    p.add_argument("--pivot", metavar="LANG",
+                   help="with three documents: the language every other one is aligned with "
+                        "(default: en); it is the TMX's srclang")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="output file (default: stdout); with three documents a name containing {pair}, "
+                        "e.g. out/js.{pair}.tsv, gets one file per pair (ja-en, lo-en, and ja-lo through the pivot)")
     p.add_argument("--format", choices=sorted(formats.FORMATS), default=None,
                    help="output format (default: from the -o extension, else tsv)")
     p.add_argument("--tmx", metavar="FILE", help="also write a TMX 1.4b translation memory")
@@ -147,6 +158,10 @@ def check_output_path(out: str | None, inputs=()) -> None:
 def cmd_align(args) -> int:
     from .api import align_files
     from tm.tmx import write_tmx
+    if args.third:
+        return _align_three(args)
+    if args.pivot:
+        raise InputError("--pivot needs three documents")
     for out in (args.output, args.tmx):
         check_output_path(out, (args.src, args.tgt))
     if args.output and args.tmx and Path(args.output).resolve() == Path(args.tmx).resolve():
@@ -161,6 +176,48 @@ def cmd_align(args) -> int:
     if args.tmx:
         n = write_tmx(alignment, args.tmx, args.src_locale, args.tgt_locale)
         print(f"aligntm: wrote {n} translation units to {args.tmx}", file=sys.stderr)
+    return 0
+
+
+def _align_three(args) -> int:
+    """ja.txt en.txt lo.txt --pivot en: each document with the pivot, one multilingual TMX."""
+    from .document import load_document
+    from .pivot import align_pivot, write_multilingual_tmx
+    paths = [args.src, args.tgt, args.third]
+    if not args.output and not args.tmx:
+        raise InputError("with three documents, give --tmx FILE and/or -o FILE (with {pair} in its name)")
+    if args.output and "{pair}" not in args.output:
+        raise InputError(f"{args.output}: with three documents, -o needs {{pair}} in the file name")
+    check_output_path(args.tmx, paths)
+    if args.output:
+        check_output_path(args.output.replace("{pair}", "pair"), paths)
+    docs = {}
+    for path, lang in zip(paths, (args.src_lang, args.tgt_lang, args.third_lang)):
+        doc = load_document(path, lang, args.presegmented)
+        if doc.lang.code in docs:
+            raise InputError(f"{path}: a second {doc.lang.name} document; give each language once "
+                             "(-s, -t, --third-lang set the languages)")
+        docs[doc.lang.code] = doc
+    pivot = args.pivot or ("en" if "en" in docs else None)
+    if pivot is None:
+        raise InputError("give the pivot language with --pivot (no English document)")
+    if pivot not in docs:
+        raise InputError(f"--pivot {pivot}: no {pivot} document among the inputs ({', '.join(docs)})")
+    multi = align_pivot(docs, pivot, length_only=args.length_only)
+    if args.output:
+        fmt = _format_for(args.output, args.format)
+        others = [lang for lang in docs if lang != pivot]
+        pairs = [(lang, pivot) for lang in others] + [(a, b) for k, a in enumerate(others) for b in others[k + 1:]]
+        for a, b in pairs:
+            formats.write(multi.alignment(a, b), args.output.replace("{pair}", f"{a}-{b}"), fmt)
+    if args.tmx:
+        locales = {}
+        for lang, option in zip(docs, (args.src_locale, args.tgt_locale, args.third_locale)):
+            if option:
+                locales[lang] = option
+        n = write_multilingual_tmx(multi, args.tmx, locales)
+        print(f"aligntm: wrote {n} translation units ({', '.join(docs)}; pivot {pivot}) to {args.tmx}",
+              file=sys.stderr)
     return 0
 
 

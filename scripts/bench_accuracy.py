@@ -201,9 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval", metavar="DIR", type=Path, default=DEFAULT_EVAL,
                         help=f"evaluation data, <pair>/<set>/<lang>/<doc> and <pair>/<set>/gold/<doc> "
                              f"(default: ../shared/eval next to the repository, {DEFAULT_EVAL})")
-    parser.add_argument("--pairs", nargs="+", metavar="PAIR", default=["ja-en"],
-                        help="language pairs SRC-TGT (default: ja-en); pairs without a directory or with a "
-                             "language aligntm does not support yet are skipped with a note")
+    parser.add_argument("--pairs", nargs="+", metavar="PAIR", default=["ja-en", "lo-en", "ja-lo"],
+                        help="language pairs SRC-TGT (default: ja-en lo-en ja-lo); pairs without a directory or "
+                             "with a language aligntm does not support yet are skipped with a note. When X-P and "
+                             "Y-P are both run on a set that X-Y also has, X-Y is also scored through the pivot P")
     parser.add_argument("--sets", nargs="+", metavar="SET",
                         help="sets to run (default: every set of the pairs), e.g. wmt21 coursera bsd-dev")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -295,6 +296,7 @@ def bench(args) -> int:
             a = row["runs"]["aligntm"]
             if "strict_f1" in a and row["target"] is not None:
                 row["status"] = "PASS" if a["strict_f1"] >= row["target"] else "MISS"
+        rows += pivot_rows(rows, work, eval_dir)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -328,6 +330,44 @@ def bench(args) -> int:
             print(f"bench_accuracy: error: {f}", file=sys.stderr)
         return 1
     return 0
+
+
+def pivot_rows(rows: list[dict], work: Path, eval_dir: Path) -> list[dict]:
+    """X-Y obtained through a pivot P from the X-P and Y-P runs of the same set, scored against
+    X-Y's gold (e.g. ja-lo through en, beside ja-lo aligned directly)."""
+    import align.pivot as pivot
+    from align.aligner import Bead
+    from align.formats.beads import read_beads
+    from align.score import Score
+
+    done = {(r["pair"], r["set"]) for r in rows if "strict_f1" in r["runs"].get("aligntm", {})}
+    out = []
+    for pair, name in sorted({(r["pair"], r["set"]) for r in rows}):
+        x, y = pair.split("-")
+        for p in sorted({q.split("-")[1] for q, _ in done}):
+            if p in (x, y) or (f"{x}-{p}", name) not in done or (f"{y}-{p}", name) not in done:
+                continue
+            gold_dir = eval_dir / pair / name / "gold"
+            pivot_docs = eval_dir / f"{x}-{p}" / name / p
+            total = Score()
+            for gold in sorted(gold_dir.iterdir()):
+                beads = {lang: [Bead(s, t) for s, t in read_beads(work / f"{lang}-{p}" / name / "aligntm" / gold.name)]
+                         for lang in (x, y)}
+                n_pivot = len((pivot_docs / gold.name).read_text(encoding="utf-8").splitlines())
+                units = pivot.join_on_pivot(beads, n_pivot, p)
+                test = [(u.sentences.get(x, ()), u.sentences.get(y, ())) for u in units
+                        if u.sentences.get(x) or u.sentences.get(y)]
+                total.add(read_beads(gold), test)
+            target = TARGETS.get((pair, name))
+            row = {"pair": pair, "set": f"{name} (via {p})", "docs": total.documents, "target": target,
+                   "status": "-", "runs": {"aligntm": {"strict_f1": total.f1_strict, "lax_f1": total.f1_lax,
+                                                      "score": total.as_dict(),
+                                                      "command": f"{x}-{p} and {y}-{p} beads joined on {p}"}}}
+            if target is not None:
+                row["status"] = "PASS" if total.f1_strict >= target else "MISS"
+            print(f"\n== {pair}/{name} through {p}: strict F1 {total.f1_strict:.4f}, lax F1 {total.f1_lax:.4f}")
+            out.append(row)
+    return out
 
 
 def _version() -> str | None:
