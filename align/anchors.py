@@ -243,3 +243,53 @@ def name_keys(word: str) -> list[str]:
     if len(w) > 3 and w.endswith("s"):
         w = w[:-1]
     return ["w:" + w] if len(w) >= 3 else []
+
+
+# --- sound skeletons of names across scripts ----------------------------------------------
+# A name written in katakana (シミノフ), in Lao letters (ຊີມີນັອບ) and in Latin letters (Siminoff)
+# keeps its consonants: classes of consonants, vowels dropped, repeats collapsed, give the
+# same skeleton (s-m-n-p) in all three. Only skeletons of three classes or more are keys.
+_LATIN_SOUNDS = [("sch", "s"), ("tch", "s"), ("ph", "p"), ("th", "t"), ("sh", "s"), ("ch", "s"), ("ts", "s"),
+                 ("ng", "n"), ("ny", "n"), ("ck", "k"), ("kh", "k"), ("gh", "k"), ("qu", "k"), ("x", "ks")]
+_LATIN_CLASS = {"p": "p", "b": "p", "f": "p", "v": "p", "t": "t", "d": "t", "k": "k", "g": "k", "q": "k",
+                "c": "k", "s": "s", "z": "s", "j": "s", "m": "m", "n": "n", "l": "l", "r": "l"}
+MIN_SKELETON = 3
+
+
+@lru_cache(maxsize=200_000)
+def latin_skeleton(word: str) -> str:
+    """Consonant classes of a Latin-script word: Siminoff -> smnp, Gingrich -> knls."""
+    w = strip_accents(word).lower()
+    for a, b in _LATIN_SOUNDS:
+        w = w.replace(a, b)
+    w = re.sub(r"c(?=[eiy])", "s", w)
+    out = []
+    for ch in w:
+        cls = _LATIN_CLASS.get(ch)
+        if cls and (not out or out[-1] != cls):
+            out.append(cls)
+    return "".join(out)
+
+
+def skeleton_keys(skeleton: str) -> list[str]:
+    return ["p:" + skeleton] if len(skeleton) >= MIN_SKELETON else []
+
+
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
+
+
+def katakana_skeleton_keys(folded: str) -> list[str]:
+    """Skeleton keys of the katakana words of a (width-folded) Japanese text: シミノフ -> p:smnp."""
+    out = []
+    for run in _KATAKANA_RUN.findall(folded):
+        out.extend(skeleton_keys(latin_skeleton(hepburn(run))))
+    return out
+
+
+def latin_skeleton_keys(folded: str) -> list[str]:
+    """Skeleton keys of the capitalised Latin words of a text (names)."""
+    out = []
+    for w in LATIN_WORD.findall(folded):
+        if w[:1].isupper() and not w.isupper():
+            out.extend(skeleton_keys(latin_skeleton(w)))
+    return out

@@ -103,6 +103,7 @@ class English(Language):
                 soft.update(A.name_keys(w))
         for compound in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", folded):
             soft.update(A.name_keys(compound.replace("-", "")))  # Ryoan-ji ~ リョウアンジ
+        soft.update(A.latin_skeleton_keys(folded))
         length = len(" ".join(folded.split()))
         # a presegmented line may hold several sentences: their ends are places to cut it
         points, pos = [], 0

@@ -217,6 +217,8 @@ def _names(folded: str, tokens: list[Token], hard: Counter, soft: Counter) -> No
     for w in A.LATIN_WORD.findall(folded):
         if not (w.isupper() and len(w) >= 2):  # acronyms are hard anchors already
             soft.update(A.name_keys(w))
+    soft.update(A.katakana_skeleton_keys(folded))
+    soft.update(A.latin_skeleton_keys(folded))
 
 
 def _split_points(folded: str, tokens: list[Token], origin: list[int], sentence_ends=()):

@@ -92,6 +92,9 @@ class Lao(Language):
         for w in A.LATIN_WORD.findall(folded):
             if not (w.isupper() and len(w) >= 2):
                 soft.update(A.name_keys(w))
+        soft.update(A.latin_skeleton_keys(folded))
+        for word in lao_words(folded):
+            soft.update(A.skeleton_keys(lao_skeleton(word)))
         points = tuple(_inner_sentence_ends(text))
         length = graphemes(text)
         fractions = tuple(graphemes(text[:p]) / length for p in points) if length else ()
@@ -103,6 +106,35 @@ class Lao(Language):
         if not letters:
             return 0.0
         return sum(1 for c in letters if _LAO.match(c)) / len(letters)
+
+
+# Lao letters by consonant class (see anchors.latin_skeleton); vowels, tone marks, ອ (vowel
+# carrier), ຫ (tone marker), ຮ, ວ and ຍ (glides) carry no class.
+_LAO_CLASS = {"ກ": "k", "ຂ": "k", "ຄ": "k", "ງ": "n", "ຈ": "s", "ສ": "s", "ຊ": "s", "ດ": "t", "ຕ": "t",
+              "ຖ": "t", "ທ": "t", "ນ": "n", "ບ": "p", "ປ": "p", "ຜ": "p", "ຝ": "p", "ພ": "p", "ຟ": "p",
+              "ມ": "m", "ຣ": "l", "ລ": "l", "ໜ": "n", "ໝ": "m", "ຼ": "l"}
+_CANCEL = "\u0ecc"  # ໌ silences the letter before it (ເອີຣ໌ "Ur")
+_LAO_WORD = re.compile(r"[\u0e80-\u0eff]+")
+
+
+def lao_skeleton(word: str) -> str:
+    """Consonant classes of a Lao word: ຊີມີນັອບ -> smnp, as Siminoff in Latin letters."""
+    out = []
+    for k, ch in enumerate(word):
+        cls = _LAO_CLASS.get(ch)
+        if cls and not word[k + 1:k + 2] == _CANCEL and (not out or out[-1] != cls):
+            out.append(cls)
+    return "".join(out)
+
+
+def lao_words(text: str) -> list[str]:
+    """Lao words for name skeletons: runs of Lao letters between spaces and punctuation.
+
+    Transliterated names are written apart from the words around them (ທ່ານ ເຈມມີ່ ຊີມີນັອບ),
+    so the phrases between spaces serve better here than a dictionary tokeniser, which cuts
+    unknown names into pieces (measured: see README, "Lao").
+    """
+    return _LAO_WORD.findall(text)
 
 
 def _is_abbreviation(before: str) -> bool:
