@@ -25,6 +25,12 @@ demo: install
 	$(BIN)/aligntm align $(CORPUS)/ja.txt $(CORPUS)/en.txt -o $(OUT)/joint-statement-2025.tsv --tmx $(OUT)/joint-statement-2025.tmx
 	$(BIN)/aligntm align $(CORPUS)/ja.txt $(CORPUS)/en.txt -o $(OUT)/joint-statement-2025.jsonl
 	@echo "wrote $(OUT)/joint-statement-2025.tmx, .tsv and .jsonl"
+	@# with the Lao text beside them: one trilingual memory (English as the pivot) and each pair
+	@if [ -f $(CORPUS)/lo.txt ]; then \
+	  $(BIN)/aligntm align $(CORPUS)/ja.txt $(CORPUS)/en.txt $(CORPUS)/lo.txt --pivot en \
+	    --tmx $(OUT)/joint-statement-2025.ja-en-lo.tmx -o '$(OUT)/joint-statement-2025.{pair}.tsv' && \
+	  echo "wrote $(OUT)/joint-statement-2025.ja-en-lo.tmx and the ja-en, lo-en, ja-lo TSVs"; \
+	else echo "(no $(CORPUS)/lo.txt: see corpora/README.md to add the Lao text for a trilingual memory)"; fi
 
 test: install-test
 	$(BIN)/python -m pytest -q
