@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from copy import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -315,6 +316,8 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
         return []
     if length_only:
         src, tgt = _lengths_only(src), _lengths_only(tgt)
+    elif P.DROP_ONE_SIDED_CONVENTIONS:
+        src, tgt = _without_conventions(src, tgt)
     # Pass 1 with the ratio of total lengths, then the length model re-estimated from its
     # 1-1 beads and a second pass over the same band.
     model = estimate_length_model(src, tgt)
@@ -329,6 +332,33 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     for bead in beads:
         _explain(bead, src, tgt)
     return beads
+
+
+def _without_conventions(src: list[Features], tgt: list[Features]):
+    """Drop hard anchors that recur on one side and never occur on the other ("Lao PDR" for
+    ラオス, surnames in capitals): a convention of the translation, not evidence against pairs.
+    A key found once on one side only is kept: it may mark a sentence the other side lacks."""
+    def counts(feats):
+        c = Counter()
+        for f in feats:
+            c.update(f.hard.keys())
+        return c
+    cs, ct = counts(src), counts(tgt)
+    drop = {k for k, n in cs.items() if n >= 2 and k not in ct} | {k for k, n in ct.items() if n >= 2 and k not in cs}
+    if not drop:
+        return src, tgt
+
+    def strip(feats):
+        out = []
+        for f in feats:
+            if drop.isdisjoint(f.hard):
+                out.append(f)
+            else:
+                g = copy(f)
+                g.hard = Counter({k: n for k, n in f.hard.items() if k not in drop})
+                out.append(g)
+        return out
+    return strip(src), strip(tgt)
 
 
 def _lengths_only(feats: list[Features]) -> list[Features]:
