@@ -92,10 +92,45 @@ class TmxWriter:
         self.count += 1
         return True
 
+    def add_unit(self, variants, props=(), notes=(), attrs: dict | None = None) -> bool:
+        """Add a unit as a translation memory holds it, texts kept exactly as they are.
+
+        VARIANTS: objects with lang, text and optionally markup (the <seg> content already
+        serialised, inline tags included: written as is, so it must be valid TMX 1.4b), attrs,
+        props ([(type, value)]) and notes. ATTRS: <tu> attributes (tuid, creationdate, ...);
+        without a creationdate the writer's date is used. Returns False (nothing written) for
+        fewer than two variants.
+        """
+        variants = [v for v in variants if _FORBIDDEN.sub("", v.text).strip() or getattr(v, "markup", None)]
+        if len(variants) < 2:
+            return False
+        attrs = dict(attrs or {})
+        attrs.setdefault("creationdate", self.date)
+        out = ["    <tu" + "".join(f" {k}={xml_attr(str(v))}" for k, v in attrs.items()) + ">\n"]
+        out += _props_and_notes(props, notes, "      ")
+        for v in variants:
+            tuv_attrs = "".join(f" {k}={xml_attr(str(val))}" for k, val in (getattr(v, "attrs", None) or {}).items())
+            out.append(f"      <tuv xml:lang={xml_attr(v.lang)}{tuv_attrs}>")
+            inner = _props_and_notes(getattr(v, "props", ()), getattr(v, "notes", ()), "")
+            markup = getattr(v, "markup", None)
+            out.append("".join(inner) + "<seg>" + (_FORBIDDEN.sub("", markup) if markup else xml_text(v.text))
+                       + "</seg></tuv>\n")
+        out.append("    </tu>\n")
+        self._f.write("".join(out))
+        self.count += 1
+        return True
+
     def __exit__(self, exc_type, exc, tb):
         if exc_type is None:
             self._f.write("  </body>\n</tmx>\n")
         return self._ctx.__exit__(exc_type, exc, tb)
+
+
+def _props_and_notes(props, notes, indent: str) -> list[str]:
+    # the DTD wants notes and props before the variants / the <seg>, in either order
+    sep = "\n" if indent else ""
+    return ([f"{indent}<note>{xml_text(str(n))}</note>{sep}" for n in notes or ()]
+            + [f"{indent}<prop type={xml_attr(str(t))}>{xml_text(str(v))}</prop>{sep}" for t, v in props or ()])
 
 
 def alignment_units(alignment, src_locale: str, tgt_locale: str, document: str | None = None) -> Iterable:
