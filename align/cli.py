@@ -182,7 +182,7 @@ def cmd_align(args) -> int:
 def _align_three(args) -> int:
     """ja.txt en.txt lo.txt --pivot en: each document with the pivot, one multilingual TMX."""
     from .document import load_document
-    from .pivot import align_pivot, write_multilingual_tmx
+    from .pivot import align_pivot, pair_alignments, write_multilingual_tmx
     paths = [args.src, args.tgt, args.third]
     if not args.output and not args.tmx:
         raise InputError("with three documents, give --tmx FILE and/or -o FILE (with {pair} in its name)")
@@ -206,10 +206,8 @@ def _align_three(args) -> int:
     multi = align_pivot(docs, pivot, length_only=args.length_only)
     if args.output:
         fmt = _format_for(args.output, args.format)
-        others = [lang for lang in docs if lang != pivot]
-        pairs = [(lang, pivot) for lang in others] + [(a, b) for k, a in enumerate(others) for b in others[k + 1:]]
-        for a, b in pairs:
-            formats.write(multi.alignment(a, b), args.output.replace("{pair}", f"{a}-{b}"), fmt)
+        for pair, alignment in pair_alignments(multi).items():
+            formats.write(alignment, args.output.replace("{pair}", pair), fmt)
     if args.tmx:
         locales = {}
         for lang, option in zip(docs, (args.src_locale, args.tgt_locale, args.third_locale)):

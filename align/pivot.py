@@ -119,21 +119,38 @@ def align_pivot(documents: dict[str, str | os.PathLike | Document], pivot: str =
     return PivotAlignment(docs, pivot, pairwise, units)
 
 
+def multilingual_units(alignment: PivotAlignment, locales: dict[str, str] | None = None,
+                       document: str | None = None):
+    """(segments, props) of every unit holding two languages or more: segments maps each
+    locale present to its text."""
+    locales = {lang: (locales or {}).get(lang) or doc.lang.locale for lang, doc in alignment.documents.items()}
+    name = document or alignment.documents[alignment.pivot].name
+    for unit in alignment.units:
+        langs = unit.languages()
+        if len(langs) < 2:
+            continue
+        segments = {locales[lang]: alignment.text(lang, unit) for lang in alignment.documents if lang in langs}
+        props = {"x-confidence": f"{unit.confidence:.3f}",
+                 "x-bead": "-".join(str(len(unit.sentences.get(lang, ()))) for lang in alignment.documents),
+                 "x-languages": "-".join(alignment.documents),
+                 "x-document": name}
+        yield segments, props
+
+
+def pair_alignments(alignment: PivotAlignment) -> dict[str, Alignment]:
+    """Every pair of languages: each with the pivot, and the others through it ("ja-lo")."""
+    others = [lang for lang in alignment.documents if lang != alignment.pivot]
+    pairs = [(lang, alignment.pivot) for lang in others] + \
+        [(a, b) for k, a in enumerate(others) for b in others[k + 1:]]
+    return {f"{a}-{b}": alignment.alignment(a, b) for a, b in pairs}
+
+
 def write_multilingual_tmx(alignment: PivotAlignment, path, locales: dict[str, str] | None = None,
                            document: str | None = None) -> int:
     """One TMX whose units hold a <tuv> for every language present in them; srclang = the pivot."""
     from tm.tmx import TmxWriter
-    locales = {lang: (locales or {}).get(lang) or doc.lang.locale for lang, doc in alignment.documents.items()}
-    name = document or alignment.documents[alignment.pivot].name
-    with TmxWriter(path, srclang=locales[alignment.pivot]) as tmx:
-        for unit in alignment.units:
-            langs = unit.languages()
-            if len(langs) < 2:
-                continue
-            segments = {locales[lang]: alignment.text(lang, unit) for lang in alignment.documents if lang in langs}
-            props = {"x-confidence": f"{unit.confidence:.3f}",
-                     "x-bead": "-".join(str(len(unit.sentences.get(lang, ()))) for lang in alignment.documents),
-                     "x-languages": "-".join(alignment.documents),
-                     "x-document": name}
+    srclang = (locales or {}).get(alignment.pivot) or alignment.documents[alignment.pivot].lang.locale
+    with TmxWriter(path, srclang=srclang) as tmx:
+        for segments, props in multilingual_units(alignment, locales, document):
             tmx.add(segments, props)
     return tmx.count
