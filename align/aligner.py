@@ -185,7 +185,7 @@ def _distinct_keys(feats: list[Features], kind: str, span: int) -> np.ndarray:
 
 def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: int,
                  model: LengthModel, types: list[tuple[int, int]]):
-    n_rows, n_cols = S.n + 1, T.n + 1
+    n_rows = S.n + 1
     I = np.arange(n_rows)[:, None] + np.zeros((1, W), dtype=int)
     J = lo[:, None] + np.arange(W)[None, :]
     valid_j = J <= T.n

@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import formats
-from .api import Alignment, align_files
+from .api import align_files
 from .errors import InputError
 
 

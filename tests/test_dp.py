@@ -1,5 +1,4 @@
 """The DP against brute force: every monotone path of beads enumerated on small grids."""
-import itertools
 import math
 
 import numpy as np

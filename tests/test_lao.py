@@ -2,7 +2,6 @@
 English and Japanese."""
 import pytest
 
-from align.aligner import Bead
 from align.api import align_texts
 from align.langs import detect_language, get_language
 from align.langs.lo import graphemes, lao_skeleton

@@ -62,6 +62,9 @@ class Language:
         raise NotImplementedError
 
     def features(self, sentences: list[Sentence]) -> list[Features]:
+        return [self.sentence_features(s.text) for s in sentences]
+
+    def sentence_features(self, text: str) -> Features:
         raise NotImplementedError
 
     def share_of_script(self, text: str) -> float:

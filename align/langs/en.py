@@ -88,9 +88,6 @@ class English(Language):
         return out
 
     # -- features ----------------------------------------------------------------------
-    def features(self, sentences: list[Sentence]) -> list[Features]:
-        return [self.sentence_features(s.text) for s in sentences]
-
     def sentence_features(self, text: str) -> Features:
         folded = fold(text)
         hard: Counter = Counter()

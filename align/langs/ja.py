@@ -129,9 +129,6 @@ class Japanese(Language):
         return out
 
     # -- features ----------------------------------------------------------------------
-    def features(self, sentences: list[Sentence]) -> list[Features]:
-        return [self.sentence_features(s.text) for s in sentences]
-
     def sentence_features(self, text: str) -> Features:
         folded, origin = fold_with_offsets(text)
         tokens = tokenize(folded)
@@ -225,8 +222,7 @@ def _split_points(folded: str, tokens: list[Token], origin: list[int], sentence_
     """Where a sentence may be cut: the ends of sentences inside it, and clause boundaries
     (after 、 that follows a conjunctive particle or a continuative form)."""
     length = len(folded)
-    cuts = {origin.index(e) if e in origin else None: e for e in sentence_ends}
-    points, fractions = [], []
+    cuts = {origin.index(e) if e in origin else None: e for e in sentence_ends}  # folded -> original
     for k in range(1, len(tokens)):
         t = tokens[k]
         if t.surface not in ("、", ","):

@@ -70,9 +70,6 @@ class Lao(Language):
         return out
 
     # -- features ----------------------------------------------------------------------
-    def features(self, sentences: list[Sentence]) -> list[Features]:
-        return [self.sentence_features(s.text) for s in sentences]
-
     def sentence_features(self, text: str) -> Features:
         folded = fold(text).translate(LAO_DIGITS)
         hard: Counter = Counter()

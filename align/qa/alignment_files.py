@@ -173,3 +173,21 @@ def read_alignments(paths) -> list[Document]:
                              f"{first_with[doc.name].path}; names must be unique to pair them with gold")
         first_with[doc.name] = doc
     return documents
+
+
+def companion_files(documents: list[Document], path, what: str) -> dict[str, Path]:
+    """Per document name, its companion file (gold, MT...): PATH itself for a single document, or
+    the file named like the document in the directory PATH (the layout of `aligntm batch`)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    if path.is_dir():
+        missing = [d.name for d in documents if not (path / d.name).is_file()]
+        if missing:
+            raise InputError(f"{path}: no {what} for {len(missing)} of the {len(documents)} documents "
+                             f"(first: {missing[0]}); files are named like the alignment files")
+        return {d.name: path / d.name for d in documents}
+    if len(documents) != 1:
+        raise InputError(f"{path}: one {what} file for {len(documents)} documents; give a directory of "
+                         f"files named like the alignment files")
+    return {documents[0].name: path}

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..formats.beads import read_beads
 from ..score import Score
-from .alignment_files import Document
+from .alignment_files import Document, companion_files
 
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -32,20 +32,7 @@ class GoldComparison:
 def read_gold(documents: list[Document], gold) -> dict[str, list[Bead]]:
     """Gold beads per document name. GOLD is a beads file (for a single document) or a directory
     of beads files named like the documents (the layout of ../shared/eval and of `aligntm batch`)."""
-    gold = Path(gold)
-    if not gold.exists():
-        raise InputError(f"{gold}: no such file or directory")
-    if gold.is_dir():
-        missing = [d.name for d in documents if not (gold / d.name).is_file()]
-        if missing:
-            raise InputError(f"{gold}: no gold file for {len(missing)} of the {len(documents)} documents "
-                             f"(first: {missing[0]}); gold files are named like the alignment files")
-        paths = {d.name: gold / d.name for d in documents}
-    else:
-        if len(documents) != 1:
-            raise InputError(f"{gold}: one gold file for {len(documents)} documents; give a directory of "
-                             f"gold files named like the alignment files")
-        paths = {documents[0].name: gold}
+    paths = companion_files(documents, gold, "gold")
     beads = {}
     for d in documents:
         beads[d.name] = read_beads(paths[d.name])

@@ -6,32 +6,18 @@ they share many character n-grams; a misaligned or badly translated pair shares 
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from ..document import presegmented_sentences
 from ..errors import InputError
 from ..textio import read_text
-from .alignment_files import Document
+from .alignment_files import Document, companion_files
 from .lengths import UNSPACED_LANGUAGES
 
 
 def read_src_mt(documents: list[Document], src_mt) -> dict[str, list[str]]:
     """Per document name, the MT of each source sentence. SRC_MT is a file with one line per
     source sentence (one document), or a directory of such files named like the documents."""
-    src_mt = Path(src_mt)
-    if not src_mt.exists():
-        raise InputError(f"{src_mt}: no such file or directory")
-    if src_mt.is_dir():
-        missing = [d.name for d in documents if not (src_mt / d.name).is_file()]
-        if missing:
-            raise InputError(f"{src_mt}: no machine translation for {len(missing)} of the {len(documents)} "
-                             f"documents (first: {missing[0]}); files are named like the alignment files")
-        paths = {d.name: src_mt / d.name for d in documents}
-    else:
-        if len(documents) != 1:
-            raise InputError(f"{src_mt}: one machine translation file for {len(documents)} documents; give a "
-                             f"directory of files named like the alignment files")
-        paths = {documents[0].name: src_mt}
+    paths = companion_files(documents, src_mt, "machine translation")
     out = {}
     for d in documents:
         lines = [s.text for s in presegmented_sentences(read_text(paths[d.name]))]
