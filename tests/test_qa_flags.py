@@ -272,5 +272,5 @@ def test_machine_translations_of_several_documents_pair_by_name(tmp_path):
     report = build_report([tmp_path / "out"], src_mt=tmp_path / "mt")
     assert all(p["chrf"] == 100.0 for d in report.data["documents"] for p in d["pairs"])
     (tmp_path / "mt" / "b").unlink()
-    with pytest.raises(InputError, match=r"no machine translation for 1 of the 2 documents \(first: b\)"):
+    with pytest.raises(InputError, match=r"no machine translation file for 1 of the 2 documents \(first: b\)"):
         build_report([tmp_path / "out"], src_mt=tmp_path / "mt")

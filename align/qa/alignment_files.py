@@ -188,6 +188,6 @@ def companion_files(documents: list[Document], path, what: str) -> dict[str, Pat
                              f"(first: {missing[0]}); files are named like the alignment files")
         return {d.name: path / d.name for d in documents}
     if len(documents) != 1:
-        raise InputError(f"{path}: one {what} file for {len(documents)} documents; give a directory of "
+        raise InputError(f"{path}: one {what} for {len(documents)} documents; give a directory of "
                          f"files named like the alignment files")
     return {documents[0].name: path}

@@ -32,7 +32,7 @@ class GoldComparison:
 def read_gold(documents: list[Document], gold) -> dict[str, list[Bead]]:
     """Gold beads per document name. GOLD is a beads file (for a single document) or a directory
     of beads files named like the documents (the layout of ../shared/eval and of `aligntm batch`)."""
-    paths = companion_files(documents, gold, "gold")
+    paths = companion_files(documents, gold, "gold file")
     beads = {}
     for d in documents:
         beads[d.name] = read_beads(paths[d.name])

@@ -17,7 +17,7 @@ from .lengths import UNSPACED_LANGUAGES
 def read_src_mt(documents: list[Document], src_mt) -> dict[str, list[str]]:
     """Per document name, the MT of each source sentence. SRC_MT is a file with one line per
     source sentence (one document), or a directory of such files named like the documents."""
-    paths = companion_files(documents, src_mt, "machine translation")
+    paths = companion_files(documents, src_mt, "machine translation file")
     out = {}
     for d in documents:
         lines = [s.text for s in presegmented_sentences(read_text(paths[d.name]))]
