@@ -59,6 +59,7 @@ class _Side:
         width = max((len(f.split_fractions) for f in feats), default=0)
         self.splits = np.full((self.n, max(width, 1)), np.nan)
         self.split_bonus = np.zeros((self.n, max(width, 1)))
+        self.split_count = np.array([len(f.split_fractions) for f in feats], dtype=int)
         for i, f in enumerate(feats):
             k = len(f.split_fractions)
             self.splits[i, :k] = f.split_fractions
@@ -227,23 +228,31 @@ def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:
     sentences is likelier a true 1-n (n-1) bead: a bonus per boundary of the several that
     falls near a split point (a clause boundary, or stronger, a sentence end inside the line)."""
     if a == 1:
-        splits, bonus, rows = S.splits, S.split_bonus, i - 1
+        side, rows = S, i - 1
         lengths = [T.length[j - b + m] for m in range(b)]
     else:
-        splits, bonus, rows = T.splits, T.split_bonus, j - 1
+        side, rows = T, j - 1
         lengths = [S.length[i - a + m] for m in range(a)]
+    out = np.zeros(rows.shape)
+    # only the cells whose long sentence has split points, and per column of split points
+    # only the sentences that have that many: most have none, a few paragraphs have dozens
+    counts = side.split_count[rows]
+    cells = np.flatnonzero(counts)
+    if not len(cells):
+        return out
+    rows, counts = rows[cells], counts[cells]
+    lengths = [length[cells] for length in lengths]
     total = np.maximum(sum(lengths), 1.0)
-    out = np.zeros(total.shape)
     share = np.zeros(total.shape)
     for length in lengths[:-1]:
         share = share + length / total  # where this boundary falls, as a share of the whole
         best = np.zeros(total.shape)
-        # one column of split points at a time: a long paragraph can hold dozens of them, and a
-        # (cells x split points) array would not fit in memory for long documents
-        for column in range(splits.shape[1]):
-            closeness = np.clip(1 - np.abs(splits[rows, column] - share) / P.SPLIT_TOLERANCE, 0, 1)
-            np.fmax(best, np.nan_to_num(closeness) * bonus[rows, column], out=best)
-        out += best
+        for column in range(int(counts.max())):
+            has = np.flatnonzero(counts > column)
+            r = rows[has]
+            closeness = np.clip(1 - np.abs(side.splits[r, column] - share[has]) / P.SPLIT_TOLERANCE, 0, 1)
+            best[has] = np.maximum(best[has], closeness * side.split_bonus[r, column])
+        out[cells] += best
     return out
 
 
