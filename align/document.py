@@ -1,14 +1,15 @@
-"""A document ready for alignment: its sentences (original characters) and their features."""
+"""A document ready for alignment: its sentences (original characters, with their place) and features."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 from .langs import Features, Language, Sentence, check_language, detect_language, get_language
-from .normalize import is_page_furniture, normalize
-from .textio import read_text
+from .normalize import Paragraph, is_page_furniture, normalize
+from .readers import SourceDocument, read_source
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Document:
     lang: Language
     sentences: list[Sentence]
     _features: list[Features] | None = field(default=None, repr=False)
+    format: str = "text"   # the format it was read from: text, pdf, docx, html
 
     @property
     def features(self) -> list[Features]:
@@ -32,13 +34,47 @@ class Document:
         return [s.text for s in self.sentences]
 
 
+def paragraphs_of(source: SourceDocument, lang: Language) -> list[Paragraph]:
+    """Paragraphs of a document: guessed from the line layout of plain text, or given by the
+    blocks a PDF, DOCX or HTML reader found (their wrapped lines joined as LANG joins them)."""
+    if source.text is not None:
+        return normalize(lang.repair_extraction(source.text), lang)
+    blocks = source.blocks or []
+    # extraction repairs look at the whole document (how often a mark is followed by a space)
+    repaired = lang.repair_extraction("\n".join(line for b in blocks for line in b.lines)).split("\n")
+    out, k = [], 0
+    for block in blocks:
+        lines = repaired[k:k + len(block.lines)]
+        k += len(block.lines)
+        lines = [line.strip() for line in lines if line.strip()]
+        if not lines:
+            continue
+        joined = lines[0]
+        for nxt in lines[1:]:
+            joined = lang.join_lines(joined, nxt)
+        out.append(Paragraph(joined, block.kind, 0, block.page))
+    return out
+
+
+def segment_paragraphs(paragraphs: list[Paragraph], lang: Language) -> list[Sentence]:
+    """Sentences of PARAGRAPHS, each knowing its paragraph number, page and line."""
+    sentences = []
+    for number, paragraph in enumerate(paragraphs, 1):
+        for s in lang.segment(paragraph.text, paragraph.kind):
+            sentences.append(dataclasses.replace(s, paragraph=number, page=paragraph.page, line=paragraph.line))
+    return sentences
+
+
 def segment_text(text: str, lang: Language | str) -> list[Sentence]:
     """Normalise TEXT as extracted from a PDF and split it into sentences."""
     lang = get_language(lang) if isinstance(lang, str) else lang
-    sentences = []
-    for paragraph in normalize(text, lang):
-        sentences.extend(lang.segment(paragraph.text, paragraph.kind))
-    return sentences
+    return segment_paragraphs(normalize(lang.repair_extraction(text), lang), lang)
+
+
+def segment_source(source: SourceDocument, lang: Language | str) -> list[Sentence]:
+    """Sentences of a document as a reader gave it (text, PDF, DOCX, HTML)."""
+    lang = get_language(lang) if isinstance(lang, str) else lang
+    return segment_paragraphs(paragraphs_of(source, lang), lang)
 
 
 def presegmented_sentences(text: str) -> list[Sentence]:
@@ -46,21 +82,36 @@ def presegmented_sentences(text: str) -> list[Sentence]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [Sentence(line, "line") for line in lines]
+    return [Sentence(line, "line", paragraph=k, line=k) for k, line in enumerate(lines, 1)]
 
 
 def make_document(text: str, lang: str | None = None, presegmented: bool = False,
                   name: str = "input") -> Document:
     """A Document from decoded TEXT; LANG is detected from the script when None."""
-    code = lang or detect_language(text, name)
+    return document_from_source(SourceDocument(name=name, format="text", text=text), lang, presegmented)
+
+
+def document_from_source(source: SourceDocument, lang: str | None = None, presegmented: bool = False) -> Document:
+    """A Document from what a reader found; LANG is detected from the script when None."""
+    name = source.name
+    sample = source.sample()
+    if not sample.strip():
+        raise InputError(f"{name}: no text found in this {source.format.upper()} document")
+    code = lang or detect_language(sample, name)
     language = get_language(code)
-    check_language(text, language.code, name)
-    sentences = presegmented_sentences(text) if presegmented else segment_text(text, language)
+    check_language(sample, language.code, name)
+    if presegmented:
+        if source.text is None:
+            raise InputError(f"{name}: --presegmented needs a text file with one sentence per line, "
+                             f"not a {source.format.upper()} document")
+        sentences = presegmented_sentences(source.text)
+    else:
+        sentences = segment_source(source, language)
     if not any(s.text.strip() for s in sentences):
         raise InputError(f"{name}: no sentences found")
-    return Document(name=name, lang=language, sentences=sentences)
+    return Document(name=name, lang=language, sentences=sentences, format=source.format)
 
 
 def load_document(path: str | os.PathLike, lang: str | None = None, presegmented: bool = False) -> Document:
-    """Read, decode, normalise and segment the file at PATH."""
-    return make_document(read_text(path), lang, presegmented, name=str(Path(path)))
+    """Read (text, PDF, DOCX or HTML, from the file's content), normalise and segment the file at PATH."""
+    return document_from_source(read_source(path, str(Path(path))), lang, presegmented)

@@ -15,6 +15,7 @@ Characters are never changed: full-width stays full-width. Width folding is for 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -29,6 +30,9 @@ _PAGE_NUMBER = re.compile(
 _COLUMN_GAP = re.compile(r"\S(?: {4,}|\t+|\u3000{2,})\S")
 _COLUMN_SPLIT = re.compile(r" {4,}|\t+|\u3000{2,}")
 # Paragraph numbers at the start of a line: "１０ 両首脳は", "10. The", "(a) ", "3) ".
+# Extracted lines in proportional fonts vary in character count: a line counts as ended early
+# only when the next word would have fitted with this share of the wrap width to spare.
+FIT_TOLERANCE = 0.1
 _NUMBERED = re.compile(r"^(?:\(?[0-9]{1,3}[.)]?|\([a-z]\)|[a-z]\))\s+\S", re.IGNORECASE)
 
 
@@ -38,11 +42,13 @@ class Paragraph:
 
     kind: "text", "heading" (a short line without a sentence end), "numbered" (starts with a
     paragraph number) or "columns" (a line laid out in columns, kept whole).
-    line: 1-based line number in the input where it starts.
+    line: 1-based line number in the input where it starts (text files; 0 otherwise).
+    page: the page it starts on, when the format has pages (PDF).
     """
     text: str
     kind: str
-    line: int
+    line: int = 0
+    page: int | None = None
 
 
 def is_page_furniture(line: str) -> bool:
@@ -51,8 +57,10 @@ def is_page_furniture(line: str) -> bool:
 
 
 def _display_width(line: str) -> int:
-    # Full-width characters take two columns: Japanese lines are compared with Latin ones.
-    return sum(2 if ord(c) >= 0x1100 and not (0xFF61 <= ord(c) <= 0xFFDC) else 1 for c in line)
+    # Full-width characters take two columns (Japanese lines are compared with Latin ones);
+    # combining marks (Lao vowels and tone marks above and below) take none.
+    return sum(0 if unicodedata.category(c) == "Mn" else 2 if ord(c) >= 0x1100 and not (0xFF61 <= ord(c) <= 0xFFDC)
+               else 1 for c in line)
 
 
 def normalize(text: str, lang) -> list[Paragraph]:
@@ -83,12 +91,34 @@ def normalize(text: str, lang) -> list[Paragraph]:
     width = {t: _display_width(t) for _, t, _, _ in lines}
     widths = sorted(width[t] for _, t, _, _ in lines)
     typical = widths[int(0.75 * (len(widths) - 1))]
+    # the wrap width: what the longest ordinary lines reach
+    wrap = widths[int(0.9 * (len(widths) - 1))]
 
     def is_short(t: str) -> bool:
         return width[t] < 0.7 * typical
 
+    # the same in characters: text wrapped by a program counts characters, a renderer measures
+    # glyphs (where Lao marks take no room); a line ended early only if it did by both measures
+    chars = sorted(len(t) for _, t, _, _ in lines)
+    wrap_chars = chars[int(0.9 * (len(chars) - 1))]
+
+    def ended_before(prev: str, t: str) -> bool:
+        """PREV is a paragraph's last line: the first word of T would have fitted after it."""
+        word = lang.first_unbreakable(t)
+        room = wrap * (1 - FIT_TOLERANCE) - width[prev] - 1
+        room_chars = wrap_chars * (1 - FIT_TOLERANCE) - len(prev) - 1
+        return _display_width(word) <= room and len(word) <= room_chars
+
+    # a line ends early when a blank line or the end follows it, or the next line's first word
+    # would have fitted on it: only such a line can be a heading
+    ends_early = {}
+    for k, (_, t, _, _) in enumerate(lines):
+        after = lines[k + 1] if k + 1 < len(lines) else None
+        ends_early[t] = ends_early.get(t, False) or after is None or \
+            (after[2] - (1 if doubled else 0)) >= 1 or ended_before(t, after[1])
+
     def is_heading(t: str) -> bool:
-        return is_short(t) and not lang.ends_sentence(t) and not lang.line_unfinished(t)
+        return is_short(t) and not lang.ends_sentence(t) and not lang.line_unfinished(t) and ends_early[t]
 
     paragraphs: list[Paragraph] = []
     current: list[str] = []
@@ -124,6 +154,8 @@ def normalize(text: str, lang) -> list[Paragraph]:
             new = True
         elif lang.ends_sentence(prev) and is_short(prev):
             new = True  # a short last line: the paragraph ended
+        elif ended_before(prev, t):
+            new = True  # nothing forced this line break: the paragraph (or list item) ended
         else:
             new = False
         if columns:

@@ -114,3 +114,55 @@ def test_japanese_aligns_with_lao_directly():
     a = align_texts(JA_DOC, LAO_DOC, "ja", "lo", presegmented=True)
     assert pairs(a) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
     assert "a:ASEAN" in a.beads[1].matched and "n:2025" in a.beads[3].matched
+
+
+# -- Lao as PDF extraction and hard wraps leave it --------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "joint-statement-2025"
+LAO_SENTENCES = Path(__file__).resolve().parent / "data" / "joint-statement-2025.lo.sentences.txt"
+
+
+def test_a_wrapped_line_is_not_a_sentence_end():
+    from align.document import segment_text
+    text = ("ທ່ານ ສອນໄຊ ສີພັນດອນ ນາຍົກລັດຖະມົນຕີ ແຫ່ງ ສາທາລະນະລັດ ປະຊາທິປະໄຕ ປະຊາຊົນລາວ ໄດ້ເດີນທາງໄປ\n"
+            "ຢ້ຽມຢາມ ຍີ່ປຸ່ນ ຢ່າງເປັນທາງການ ໃນວັນທີ 21 ມັງກອນ 2025. ທັງສອງທ່ານ ໄດ້ຕີລາຄາສູງຕໍ່ສາຍພົວພັນ\n"
+            "ມິດຕະພາບ ທີ່ມີມາແຕ່ດົນນານ.\n")
+    assert [s.text for s in segment_text(text, "lo")] == [
+        "ທ່ານ ສອນໄຊ ສີພັນດອນ ນາຍົກລັດຖະມົນຕີ ແຫ່ງ ສາທາລະນະລັດ ປະຊາທິປະໄຕ ປະຊາຊົນລາວ ໄດ້ເດີນທາງໄປ "
+        "ຢ້ຽມຢາມ ຍີ່ປຸ່ນ ຢ່າງເປັນທາງການ ໃນວັນທີ 21 ມັງກອນ 2025.",
+        "ທັງສອງທ່ານ ໄດ້ຕີລາຄາສູງຕໍ່ສາຍພົວພັນ ມິດຕະພາບ ທີ່ມີມາແຕ່ດົນນານ."]
+
+
+def test_a_line_wrapped_before_a_leading_vowel_joins_without_a_space():
+    assert LO.join_lines("ຮ່ວມມືກັນຢ່າງ", "ໃກ້ຊິດ") == "ຮ່ວມມືກັນຢ່າງໃກ້ຊິດ"
+    assert LO.join_lines("ທ່ານ ດຣ.", "ອີຮູດ") == "ທ່ານ ດຣ. ອີຮູດ"
+
+
+def test_numbered_paragraph_keeps_its_number():
+    assert sentences("4. ທັງສອງທ່ານ ໄດ້ເຫັນດີ. ທ່ານ ອິຊິບະ ກ່າວ.") == ["4. ທັງສອງທ່ານ ໄດ້ເຫັນດີ.", "ທ່ານ ອິຊິບະ ກ່າວ."]
+
+
+def test_extraction_repairs_spaces_after_marks_and_zero_width_spaces():
+    # pdftotext writes a space after (nearly) every U+0EC8: a document-wide pattern, undone
+    extracted = "ທ່ ານກ່ າວຕື່ ມວ່ າ ດຽວນີ້ ພວກເຮົາມີໜູທີ່ ມີອາຍຸ 4 ເດືອນ ເຊັ່ ນ\u200bດຽວກັນ."
+    assert LO.repair_extraction(extracted) == "ທ່ານກ່າວຕື່ມວ່າ ດຽວນີ້ ພວກເຮົາມີໜູທີ່ມີອາຍຸ 4 ເດືອນ ເຊັ່ນດຽວກັນ."
+    # typed Lao, where a space after a tone mark is rare and real, is left alone
+    typed = "ທ່ານ ໄດ້ ສ້າງ ບ້ານ ແລະ ເຮືອນ ໃໝ່ ທີ່ ນີ້ ໃນ ປີ ນີ້."
+    assert LO.repair_extraction(typed) == typed
+    assert LO.repair_extraction("ທ ່ານ") == "ທ່ານ"  # a tone mark cut off from its syllable
+
+
+def test_bundled_lao_text_segments_into_its_sentences():
+    from align.document import load_document
+    expected = LAO_SENTENCES.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    assert load_document(CORPUS / "lo.txt").texts == expected
+
+
+@pytest.mark.parametrize("src, tgt, gold", [("lo", "en", "gold.lo-en.txt"), ("ja", "lo", "gold.ja-lo.txt")])
+def test_bundled_statement_reproduces_its_lao_gold(src, tgt, gold):
+    from align.api import align_files
+    from align.formats.beads import read_beads
+    alignment = align_files(CORPUS / f"{src}.txt", CORPUS / f"{tgt}.txt")
+    assert [(b.src, b.tgt) for b in alignment.beads] == read_beads(CORPUS / gold)

@@ -12,13 +12,18 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence in its original characters.
+    """A sentence in its original characters, and where it came from.
 
-    kind: the kind of the paragraph it came from ("text", "heading", "numbered", "columns"),
-    or "line" when the input was presegmented.
+    kind: the kind of the paragraph it came from ("text", "heading", "numbered", "columns",
+    "list", "cell", "footnote"), or "line" when the input was presegmented.
+    paragraph: 1-based number of its paragraph (block) in the document; page: its page (PDF);
+    line: the input line it starts on (text files). 0/None when unknown.
     """
     text: str
     kind: str = "text"
+    paragraph: int = 0
+    page: int | None = None
+    line: int = 0
 
 
 @dataclass
@@ -56,6 +61,15 @@ class Language:
     def join_lines(self, a: str, b: str) -> str:
         """Join two hard-wrapped lines of one paragraph."""
         return a + " " + b
+
+    def first_unbreakable(self, line: str) -> str:
+        """The start of LINE up to its first line-break opportunity: what a renderer would have
+        had to fit on the previous line (a word, for scripts that space their words)."""
+        return line.split(" ", 1)[0]
+
+    def repair_extraction(self, text: str) -> str:
+        """Undo what PDF text extraction does to this script (line breaks are kept as they are)."""
+        return text
 
     # -- segmenting, measuring, anchors -------------------------------------------------
     def segment(self, paragraph: str, kind: str = "text") -> list[Sentence]:

@@ -90,6 +90,15 @@ class Japanese(Language):
         # A Japanese sentence never ends on a particle (except sentence-final ones) or a prefix.
         return bool(last) and (last[0].pos1 in ("助詞", "接頭辞") and last[0].pos2 != "終助詞")
 
+    def first_unbreakable(self, line: str) -> str:
+        # Japanese breaks between any two characters, but never before 、。」) (kinsoku)
+        k = 1
+        while k < len(line) and (line[k] in _END or line[k] in _CLOSE_QUOTES or line[k] in "、，,・ー"):
+            k += 1
+        if line[:1].isascii():
+            return line.split(" ", 1)[0]  # a Latin word or a number runs to its end
+        return line[:k]
+
     def join_lines(self, a: str, b: str) -> str:
         # A space only between two ASCII letters or digits (ＡＳＥ + ＡＮ joins without one).
         fa, fb = a[-1:], b[:1]
