@@ -37,15 +37,16 @@ def _add_lang_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="aligntm",
-        description="Align a document with its translation sentence by sentence (Japanese, English, Lao) "
-                    "and write translation memories (TMX 1.4b), TSV, JSONL or beads.")
+        description="Align a document with its translation sentence by sentence (Japanese, English, Lao; "
+                    "text, PDF, DOCX or HTML files) and write translation memories (TMX 1.4b), TSV, JSONL or beads.")
     parser.add_argument("--version", action="version", version=f"aligntm {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
     p = sub.add_parser("segment", help="print one sentence per line",
-                       description="Normalise a text (as extracted from a PDF) and print one sentence per line.")
-    p.add_argument("file", help="text file (UTF-8, UTF-16 with BOM, or Shift_JIS)")
+                       description="Read a document (text as extracted from a PDF, or a PDF, DOCX or HTML file, "
+                                   "recognised from its content) and print one sentence per line.")
+    p.add_argument("file", help="document: text (UTF-8, UTF-16 with BOM, Shift_JIS), PDF, DOCX or HTML")
     p.add_argument("-l", "--lang", help="ja, en or lo (default: detected from the script)")
     p.add_argument("--clauses", action="store_true",
                    help="mark the optional clause split points of Japanese sentences with ' | '")
@@ -56,8 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Align SRC with its translation TGT and write the sentence pairs. With a "
                                    "third document, every document is aligned with the --pivot language's "
                                    "document and one TMX holds all languages of each unit.")
-    p.add_argument("src", help="source document")
-    p.add_argument("tgt", help="target document (its translation)")
+    p.add_argument("src", help="source document: text, PDF, DOCX or HTML (recognised from its content)")
+    p.add_argument("tgt", help="target document (its translation), in any of the same formats")
     p.add_argument("third", nargs="?", help="a third translation (aligned through --pivot)")
     _add_lang_options(p)
     p.add_argument("--third-lang", metavar="LANG", help="language of the third document (default: detected)")
@@ -116,15 +117,12 @@ def _version() -> str:
 # --- commands --------------------------------------------------------------------------
 
 def cmd_segment(args) -> int:
-    from .document import segment_text
-    from .langs import check_language, detect_language, get_language
-    from .textio import read_text
-    text = read_text(args.file)
-    code = args.lang or detect_language(text, args.file)
-    check_language(text, get_language(code).code, args.file)
-    lang = get_language(code)
+    from .document import document_from_source
+    from .readers import read_source
+    document = document_from_source(read_source(args.file), args.lang)
+    lang = document.lang
     out = []
-    for sentence in segment_text(text, lang):
+    for sentence in document.sentences:
         line = sentence.text
         if args.clauses and hasattr(lang, "split_points"):
             cuts = lang.split_points(line)

@@ -33,6 +33,34 @@ class Document:
     def texts(self) -> list[str]:
         return [s.text for s in self.sentences]
 
+    def place(self, indices) -> dict:
+        """Where sentences INDICES (one bead side) are in the document: its file name, and the
+        page (PDF), paragraph and line (text files) of the first of them."""
+        if not indices:
+            return {"document": self.name}
+        first = self.sentences[indices[0]]
+        last = self.sentences[indices[-1]]
+        out = {"document": self.name}
+        if first.page is not None:
+            out["page"] = first.page if last.page in (None, first.page) else f"{first.page}-{last.page}"
+        if first.paragraph:
+            out["paragraph"] = first.paragraph
+        if first.line:
+            out["line"] = first.line
+        return out
+
+    def location(self, indices) -> str:
+        """PLACE as a reviewer reads it: "ja.pdf p.3 ¶12", "ja.txt line 40"."""
+        place = self.place(indices)
+        parts = [Path(self.name).name]
+        if "page" in place:
+            parts.append(f"p.{place['page']}")
+        if self.format == "text" and "line" in place:
+            parts.append(f"line {place['line']}")
+        elif "paragraph" in place:
+            parts.append(f"¶{place['paragraph']}")
+        return " ".join(parts)
+
 
 def paragraphs_of(source: SourceDocument, lang: Language) -> list[Paragraph]:
     """Paragraphs of a document: guessed from the line layout of plain text, or given by the

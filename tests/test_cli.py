@@ -166,9 +166,11 @@ def test_align_writes_tsv(run_cli, pair, tmp_path):
     code, stdout, err = run_cli("align", ja, en, "-o", out)
     assert code == 0 and stdout == ""
     header, body = tsv_rows(out.read_text(encoding="utf-8"))
-    assert header == "ja-JP\ten-US\tconfidence"
-    assert all(len(r) == 3 for r in body)
+    assert header == "ja-JP\ten-US\tconfidence\tsrc_location\ttgt_location"
+    assert all(len(r) == 5 for r in body)
     assert [(r[0], r[1]) for r in body] == rows
+    # where each side is: the file and its line (text files)
+    assert body[0][3].startswith(f"{Path(ja).name} line ") and body[0][4].startswith(f"{Path(en).name} line ")
     for r in body:
         assert 0.0 <= float(r[2]) <= 1.0
 
@@ -178,9 +180,9 @@ def test_align_tsv_on_the_corpus(run_cli, corpus_dir, tmp_path, corpus_jsonl):
     code, _, _ = run_cli("align", corpus_dir / "ja.txt", corpus_dir / "en.txt", "-o", out)
     assert code == 0
     header, body = tsv_rows(out.read_text(encoding="utf-8"))
-    assert header == "ja-JP\ten-US\tconfidence"
+    assert header == "ja-JP\ten-US\tconfidence\tsrc_location\ttgt_location"
     assert len(body) == len(corpus_jsonl)
-    assert all(len(r) == 3 and 0 <= float(r[2]) <= 1 for r in body)
+    assert all(len(r) == 5 and 0 <= float(r[2]) <= 1 for r in body)
     assert ["政治・安全保障", "Political and Security"] in [r[:2] for r in body]
     assert ["石破茂", "Ishiba Shigeru"] in [r[:2] for r in body]
 
@@ -220,7 +222,7 @@ def test_align_format_from_the_output_extension(run_cli, pair, tmp_path, name, k
     elif kind == "beads":
         assert first == "[0]:[0]"
     else:
-        assert first == "ja-JP\ten-US\tconfidence"
+        assert first == "ja-JP\ten-US\tconfidence\tsrc_location\ttgt_location"
 
 
 def test_align_format_option_wins_over_the_extension(run_cli, pair, tmp_path):

@@ -117,7 +117,7 @@ def test_corpus_run_broken_document_and_resume(tmp_path, cluster):
 
     for name in ("relations", "trade", "tourism"):
         tsv = (out / "documents" / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
-        assert tsv[0] == "ja-JP\ten-US\tconfidence"
+        assert tsv[0] == "ja-JP\ten-US\tconfidence\tsrc_location\ttgt_location"
         assert [line.split("\t")[:2] for line in tsv[1:]] == [list(pair) for pair in DOCS[name]]
     assert not (out / "documents" / "broken.tsv").exists()
 

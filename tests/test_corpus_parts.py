@@ -52,7 +52,7 @@ def test_align_document_writes_outputs_and_returns_a_small_record(pair):
     assert 0.5 < record["confidence"]["min"] <= record["confidence"]["mean"] <= 1
     assert record["seconds"] > 0 and record["peak_rss_mb"] > 10 and record["worker"].endswith(f":{os.getpid()}")
     rows = (out / "documents/doc1.tsv").read_text(encoding="utf-8").splitlines()
-    assert rows[0] == "ja-JP\ten-US\tconfidence" and rows[1].split("\t")[:2] == [JA[0], EN[0]]
+    assert rows[0] == "ja-JP\ten-US\tconfidence\tsrc_location\ttgt_location" and rows[1].split("\t")[:2] == [JA[0], EN[0]]
     units = [json.loads(line) for line in (out / "units/doc1.jsonl").read_text(encoding="utf-8").splitlines()]
     assert units[1]["segments"] == {"ja-JP": JA[1], "en-US": EN[1]}
     assert units[1]["props"]["x-document"] == "doc1" and units[1]["props"]["x-bead"] == "1-1"

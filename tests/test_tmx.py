@@ -45,7 +45,7 @@ def test_bundled_statement_tmx_is_valid_and_complete(statement, tmp_path):
     assert len(units) == n == sum(1 for b in statement.beads if b.src and b.tgt)
     first = units[0]
     props = {p.get("type"): p.text for p in first.findall("prop")}
-    assert set(props) == {"x-confidence", "x-bead", "x-document"}
+    assert set(props) == {"x-confidence", "x-bead", "x-document", "x-src-location", "x-tgt-location"}
     assert 0 <= float(props["x-confidence"]) <= 1 and props["x-bead"] == "1-1"
     langs = [t.get(XML_LANG) for t in first.findall("tuv")]
     assert langs == ["ja-JP", "en-US"]

@@ -103,10 +103,18 @@ class Analysis:
         return json.dumps(self.as_dict(segments), ensure_ascii=False, indent=2)
 
 
-def document_segments(text: str, lang: str, presegmented: bool = False, name: str = "document") -> list[str]:
-    """The segments of TEXT: segmented as `aligntm segment` does it, or one per line."""
-    from align.document import presegmented_sentences, segment_text
-    sentences = presegmented_sentences(text) if presegmented else segment_text(text, lang)
+def document_segments(text, lang: str, presegmented: bool = False, name: str = "document") -> list[str]:
+    """The segments of TEXT (a string, or a SourceDocument a reader made of a file): segmented as
+    `aligntm segment` does it, or one per line."""
+    from align.document import presegmented_sentences, segment_source, segment_text
+    from align.readers import SourceDocument
+    if isinstance(text, SourceDocument):
+        if presegmented and text.text is None:
+            raise InputError(f"{name}: --presegmented needs a text file, not a {text.format.upper()} document")
+        sentences = (presegmented_sentences(text.text) if presegmented
+                     else segment_source(text, lang))
+    else:
+        sentences = presegmented_sentences(text) if presegmented else segment_text(text, lang)
     segments = [s.text for s in sentences if s.text.strip()]
     if not segments:
         raise InputError(f"{name}: no segments found")
@@ -120,12 +128,13 @@ def analyze(tm, document: str | os.PathLike | list[str], src: str | None = None,
         segments, name = [str(s) for s in document], "(segments)"
         text = " ".join(segments[:50])
     else:
-        from align.textio import read_text
+        from align.readers import read_source
         segments, name = None, str(document)
-        text = read_text(document)          # refuses missing, empty and binary files
+        source = read_source(document)      # text, PDF, DOCX or HTML; refuses missing, empty, binary files
+        text = source.sample()
     src, tgt = tm.resolve_pair(src, tgt, text[:20000])
     if segments is None:
-        segments = document_segments(text, base_language(src), presegmented, name)
+        segments = document_segments(source, base_language(src), presegmented, name)
     result = Analysis(name, tm.name, src, tgt)
     t0 = time.perf_counter()
     first_seen: dict[str, int] = {}

@@ -138,8 +138,15 @@ def alignment_units(alignment, src_locale: str, tgt_locale: str, document: str |
     doc = document or alignment.src.name
     for src_text, tgt_text, bead in alignment.pairs():
         if bead.src and bead.tgt:
-            yield ({src_locale: src_text, tgt_locale: tgt_text},
-                   {"x-confidence": f"{bead.confidence:.3f}", "x-bead": bead.type, "x-document": doc})
+            props = {"x-confidence": f"{bead.confidence:.3f}", "x-bead": bead.type, "x-document": doc}
+            # where a reviewer finds each side: "ja.pdf p.3 ¶12", and the page alone for PDFs
+            for side, document_, indices in (("src", alignment.src, bead.src), ("tgt", alignment.tgt, bead.tgt)):
+                if hasattr(document_, "location"):
+                    props[f"x-{side}-location"] = document_.location(indices)
+                    page = document_.place(indices).get("page")
+                    if page is not None:
+                        props[f"x-{side}-page"] = str(page)
+            yield ({src_locale: src_text, tgt_locale: tgt_text}, props)
 
 
 def write_tmx(alignments, path, src_locale: str | None = None, tgt_locale: str | None = None,

@@ -14,9 +14,15 @@ def records(alignment, document: str | None = None):
             "src_text": src, "tgt_text": tgt,
             "src_lang": alignment.src.lang.code, "tgt_lang": alignment.tgt.lang.code,
             "anchors": {"matched": bead.matched, "conflicts": bead.conflicts},
+            "src_place": _place(alignment.src, bead.src), "tgt_place": _place(alignment.tgt, bead.tgt),
         }
 
 
 def write(alignment, f, document: str | None = None) -> None:
     for record in records(alignment, document):
         f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _place(document, indices) -> dict:
+    place = getattr(document, "place", None)
+    return place(indices) if place else {}

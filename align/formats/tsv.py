@@ -1,4 +1,5 @@
-"""TSV: source, target, confidence; one bead per line, a header naming the languages.
+"""TSV: source, target, confidence, and where each side is in its document ("ja.pdf p.3 ¶12");
+one bead per line, a header naming the languages.
 
 Tabs and line breaks inside a sentence become spaces, so every row has three fields.
 """
@@ -10,6 +11,12 @@ def _cell(text: str) -> str:
 
 
 def write(alignment, f) -> None:
-    f.write(f"{alignment.src.lang.locale}\t{alignment.tgt.lang.locale}\tconfidence\n")
+    f.write(f"{alignment.src.lang.locale}\t{alignment.tgt.lang.locale}\tconfidence\tsrc_location\ttgt_location\n")
     for src, tgt, bead in alignment.pairs():
-        f.write(f"{_cell(src)}\t{_cell(tgt)}\t{bead.confidence:.3f}\n")
+        f.write(f"{_cell(src)}\t{_cell(tgt)}\t{bead.confidence:.3f}\t{_location(alignment.src, bead.src)}"
+                f"\t{_location(alignment.tgt, bead.tgt)}\n")
+
+
+def _location(document, indices) -> str:
+    location = getattr(document, "location", None)
+    return _cell(location(indices)) if location and indices else ""
