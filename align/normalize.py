@@ -180,11 +180,25 @@ def normalize(text: str, lang) -> list[Paragraph]:
 def _running_headers(raw: list[str]) -> set[str]:
     """Short lines repeated on several pages (running headers and footers).
 
-    Only counted as furniture when the document also has page numbers, so that a repeated
-    heading or refrain in an ordinary text is never removed.
+    Only counted as furniture when the document also has page numbers, and only lines that sit
+    beside a page number or the document's start or end (within two text lines) nearly every time they occur, so that a
+    repeated heading, list entry or refrain in the text is never removed.
     """
-    pages = sum(1 for line in raw if line.strip() and is_page_furniture(line))
+    text_lines = [line.strip() for line in raw if line.strip()]
+    near_page_number = set()
+    pages = 0
+    for k, line in enumerate(text_lines):
+        if is_page_furniture(line):
+            pages += 1
+            near_page_number.update(range(max(0, k - 2), k + 3))
     if pages < 2:
         return set()
-    counts = Counter(line.strip() for line in raw if 0 < len(line.strip()) <= 80)
-    return {line for line, n in counts.items() if n >= max(3, pages // 2)}
+    # the document's start and end are page boundaries too
+    near_page_number.update(range(0, 2))
+    near_page_number.update(range(len(text_lines) - 2, len(text_lines)))
+    counts, near = Counter(), Counter()
+    for k, line in enumerate(text_lines):
+        if len(line) <= 80:
+            counts[line] += 1
+            near[line] += k in near_page_number
+    return {line for line, n in counts.items() if n >= max(3, pages // 2) and near[line] >= 0.8 * n}

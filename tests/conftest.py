@@ -1,8 +1,12 @@
 """Shared fixtures: the bundled seed corpus and two ways of running the CLI."""
 from __future__ import annotations
 
+import glob
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,8 +58,6 @@ def apt_install(packages: list[str], ready, what: str) -> None:
     Tests that need a Debian package call this: when it is missing and the tests do not run as
     root with apt-get, they are skipped (with the command to run); an install that fails fails.
     """
-    import os
-    import shutil
     if ready():
         return
     if not shutil.which("apt-get") or os.geteuid() != 0:
@@ -90,22 +92,27 @@ class PdfPrinter:
         self.qpdf = qpdf
 
     def print(self, jobs: dict[Path, Path], parallel: int = 2) -> None:
-        """Print each HTML file of JOBS (html -> pdf) to its PDF."""
-        import tempfile
+        """Print each HTML file of JOBS (html -> pdf) to its PDF, PARALLEL Chromiums at a time."""
         pending = list(enumerate(jobs.items()))
         with tempfile.TemporaryDirectory(prefix="aligntm-chromium-") as profiles:
             while pending:
                 batch, pending = pending[:parallel], pending[parallel:]
                 running = []
-                for k, (html, pdf) in batch:
-                    command = [self.chromium, *CHROMIUM_PRINT_FLAGS, f"--user-data-dir={profiles}/{k}",
-                               f"--print-to-pdf={pdf}", Path(html).resolve().as_uri()]
-                    running.append((pdf, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                                          text=True)))
-                for pdf, process in running:
-                    _, err = process.communicate(timeout=180)
-                    assert process.returncode == 0 and Path(pdf).exists(), \
-                        f"chromium could not print {pdf} (exit {process.returncode}): {err[-1500:]}"
+                try:
+                    for k, (html, pdf) in batch:
+                        command = [self.chromium, *CHROMIUM_PRINT_FLAGS, f"--user-data-dir={profiles}/{k}",
+                                   f"--print-to-pdf={pdf}", Path(html).resolve().as_uri()]
+                        running.append((pdf, subprocess.Popen(command, stdout=subprocess.PIPE,
+                                                              stderr=subprocess.PIPE, text=True)))
+                    for pdf, process in running:
+                        _, err = process.communicate(timeout=180)
+                        assert process.returncode == 0 and Path(pdf).exists(), \
+                            f"chromium could not print {pdf} (exit {process.returncode}): {err[-1500:]}"
+                finally:
+                    for _, process in running:
+                        if process.poll() is None:
+                            process.kill()
+                            process.wait()
 
     def print_html(self, pages: dict[str, str], directory: Path) -> dict[str, Path]:
         """PAGES (name -> HTML source) printed to DIRECTORY/name.pdf; returns name -> PDF path."""
@@ -121,8 +128,6 @@ class PdfPrinter:
 def pdf_printer() -> PdfPrinter:
     """Chromium, the IPAMincho / Phetsarath OT / DejaVu Serif fonts and qpdf, installed with one
     apt-get call on first use (skipped where that cannot be done)."""
-    import glob
-    import shutil
 
     def chromium():
         return shutil.which("chromium") or shutil.which("chromium-browser")

@@ -22,6 +22,7 @@ skipped where they cannot be installed.
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -129,7 +130,9 @@ LO = ["ທ່ານ ສອນໄຊ ສີພັນດອນ ນາຍົກລ�
       "ຫຼຸດພົ້ນອອກຈາກສະຖານະປະເທດດ້ອຍພັດທະນາ (LDC) ແລະ ກ້າວເຂົ້າສູ່ກຸ່ມປະເທດທີ່ມີລາຍຮັບປານກາງລະດັບສູງ ໃນອະນາຄົດ.",
       "ທັງສອງທ່ານ ໄດ້ເນັ້ນໜັກເຖິງຄວາມເຂົ້າໃຈຮ່ວມກັນວ່າ ສອງປະເທດ ແມ່ນຄູ່ຮ່ວມມືທີ່ສຳຄັນ ໃນການເສີມຂະຫຍາຍການຮ່ວມມື "
       "ຍີ່ປຸ່ນ-ແມ່ນໍ້າຂອງ ແລະ ສາຍພົວພັນຄູ່ເຈລະຈາ ຍີ່ປຸ່ນ-ASEAN ໂດຍຜ່ານການເພີ່ມທະວີການຮ່ວມມືຕົວຈິງ ແລະ "
-      "ການປະສານສົມທົບກັນ ໃນ 4 ຂົງເຂດບູລິມະສິດ ທີ່ໄດ້ກຳນົດໄວ້ໃນ AOIP."]
+      "ການປະສານສົມທົບກັນ ໃນ 4 ຂົງເຂດບູລິມະສິດ ທີ່ໄດ້ກຳນົດໄວ້ໃນ AOIP.",
+      # one line, so no line is joined: words with ຳ (sara am) inside the line
+      "ສອງຝ່າຍ ໄດ້ກຳນົດຈຳນວນໂຄງການທີ່ສຳຄັນ."]
 COLUMNS = [f"Paragraph {n} of the two-column page: the two countries will cooperate in {field} and review "
            "the results every year at the summit meeting."
            for n, field in (("one", "agriculture"), ("two", "energy"), ("three", "transport"), ("four", "health"),
@@ -164,7 +167,6 @@ HTML = {
 @pytest.fixture(scope="module")
 def pdfs(pdf_printer, tmp_path_factory) -> dict[str, Path]:
     """The PDFs of HTML, printed once for the module, and a password-protected copy of en.pdf."""
-    import subprocess
     out = tmp_path_factory.mktemp("pdfs")
     made = pdf_printer.print_html(HTML, out)
     encrypted = out / "encrypted.pdf"
@@ -207,7 +209,7 @@ def test_the_english_pdf_has_what_the_tests_rely_on(pdfs):
     for number, text in enumerate(pages, 1):
         assert HEADER in text and f"- {number} -" in text, f"page {number}: no running header or page number"
     # the long paragraph goes on at the top of page 2; the interrupted one on page 4, its note on page 3
-    assert "thirteenth field" in squash(pages[1]) or "thirteenthfield" in squash(pages[1])
+    assert "Inthefirstfield" in squash(pages[0]) and "thirteenthfield" in squash(pages[1])
     assert "Sentence 1 of" in pages[2] and "Sentence 8 of" in pages[3] and "Sentence 8" not in pages[2]
     assert "Mekong" in pages[2] and "Mekong" not in pages[3]
     # in the narrow column, soft hyphens broke words at line ends (Chromium draws U+2010 there),
@@ -246,8 +248,8 @@ def test_a_paragraph_over_a_page_break_is_one_block(en_blocks):
     assert len(starts) == 1 and starts[0].page == 1
     block = starts[0]
     assert " ".join(block.lines) == OVER_THE_BREAK
-    assert not any(b.lines[0].startswith(("the results every year. In the thirteenth", "will expand"))
-                   for b in en_blocks)
+    # nothing of it is left in another block (page 2 starts mid-sentence, after no gap)
+    assert [b for b in en_blocks if any(" field the two sides " in line for line in b.lines)] == [block]
 
 
 def test_footnote_is_placed_after_the_paragraph_it_interrupted(en_blocks):
@@ -311,6 +313,14 @@ def test_lao_text_comes_out_as_written_without_the_repeated_marks(pdfs):
     blocks = read_source(pdfs["lo"]).blocks
     assert [b.kind for b in blocks] == ["text"] * len(LO)
     assert [squash("".join(b.lines)) for b in blocks] == [squash(t) for t in LO]
+
+
+@pytest.mark.xfail(strict=True, reason="a word space is put after ຳ (sara am) inside Lao words: "
+                   "PDFium's boxes for a Chromium-drawn cluster such as ສຳ end before the glyph does, and the "
+                   "gap left is taken for a space: 'ສອງຝ່າຍ ໄດ້ກຳ ນົດຈຳ ນວນໂຄງການທີ່ສຳ ຄັນ.'")
+def test_lao_words_with_sara_am_are_not_split(pdfs):
+    paragraphs = paragraphs_of(read_source(pdfs["lo"]), get_language("lo"))
+    assert paragraphs[-1].text == LO[-1]
 
 
 def test_two_columns_are_read_left_column_first(pdfs):
