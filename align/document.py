@@ -11,6 +11,8 @@ from .langs import Features, Language, Sentence, check_language, detect_language
 from .normalize import Paragraph, is_page_furniture, normalize
 from .readers import SourceDocument, read_source
 
+SOFT_HYPHEN = "\u00ad"  # a reader's mark: this line ends inside a word broken at a soft hyphen
+
 
 @dataclass
 class Document:
@@ -79,8 +81,11 @@ def paragraphs_of(source: SourceDocument, lang: Language) -> list[Paragraph]:
             continue
         joined = lines[0]
         for nxt in lines[1:]:
-            joined = lang.join_lines(joined, nxt)
-        out.append(Paragraph(joined, block.kind, 0, block.page))
+            if joined.endswith(SOFT_HYPHEN):
+                joined = joined[:-1] + nxt   # the reader saw the word broken at a soft hyphen
+            else:
+                joined = lang.join_lines(joined, nxt)
+        out.append(Paragraph(joined.replace(SOFT_HYPHEN, ""), block.kind, 0, block.page))
     return out
 
 

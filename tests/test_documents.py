@@ -98,10 +98,6 @@ SENTENCE_XFAIL = {
                    "in the 31 numbered paragraphs, '21 日 東京にて署名' -> '21 日東京にて署名'), and a space "
                    "where Chromium broke the line is dropped by Japanese join_lines ('1 月' -> '1月' in "
                    "sentence 2, 'AOIP で' -> 'AOIPで' in 11, '1998 年' -> '1998年' in 53)",
-    ("pdf", "en"): "4 of 88 sentences lose the hyphen of a compound broken at a line end: PDFium reports a "
-                   "line-final '-' as U+0002 and the reader drops it as a control character: "
-                   "'people-to people', 'multi layered' (7), 'high quality' (9), 'Vice Ministerial' (26), "
-                   "'Co Creation' (57)",
     ("pdf", "lo"): "68 of 88 sentences differ in spaces only: 58 spaces after ຳ inside words (PDFium's boxes for "
                    "a Chromium-drawn ສຳ cluster stop short: 'ສຳ ຄັນ', 'ຈຳ ນວນ'); and at line ends Chromium "
                    "breaks Lao between syllables inside words, which Lao join_lines joins with a space "

@@ -17,6 +17,11 @@ ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 }
 _CLOSERS = "\"'”’)]}»"
+# First parts of hyphenated compounds ("high-" + "quality" at a line break keeps its hyphen).
+COMPOUND_FIRST = {"self", "co", "multi", "non", "high", "low", "well", "cross", "semi", "anti", "ex", "all",
+                  "half", "full", "long", "short", "mid", "vice", "pan", "post", "pre", "quasi", "socio",
+                  "long-term", "large", "small", "state", "world", "follow", "people-to", "first", "second",
+                  "third", "two", "three", "one", "cost", "time", "decision", "policy", "human", "open"}
 _OPENERS = "\"'“‘([{«"
 # A candidate sentence end: . ! ? (repeated), closing quotes/brackets, then whitespace.
 _END_CANDIDATE = re.compile(r"[.!?]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
@@ -61,7 +66,7 @@ class English(Language):
     def join_lines(self, a: str, b: str) -> str:
         if len(a) >= 2 and a[-1] == "-" and a[-2].isalpha():
             word = a[-60:].split()[-1]
-            if b[:1].islower() and word.count("-") == 1:
+            if b[:1].islower() and word.count("-") == 1 and word[:-1].lower().lstrip(_OPENERS) not in COMPOUND_FIRST:
                 return a[:-1] + b       # "coop-" + "eration": end-of-line hyphenation undone
             return a + b                # "Japan-" + "Mekong": a compound split at its hyphen
         return a + " " + b

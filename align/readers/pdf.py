@@ -33,8 +33,16 @@ from pathlib import Path
 from ..errors import InputError
 from .base import Block, SourceDocument
 
-# A gap between two characters wider than this share of the line height is a space.
+# A gap between two characters wider than this share of the font's height is a space; between
+# two Japanese characters (justified text spreads them) it must be wider. Lao stays at the Latin
+# figure: a phrase space Chromium draws no glyph for is 0.23 font heights wide, while PDFium's box
+# for some ສຳ-type clusters stops up to 0.36 short of the glyph (a stray space, cosmetic only).
 SPACE_GAP = 0.2
+CJK_SPACE_GAP = 0.6
+LAO_SPACE_GAP = 0.2
+_FULL_STOPS = (".", "。", "．", "!", "?", "！", "？", ":", "：")
+# Marks the end of a line broken inside a word at a soft hyphen: the next line continues the word.
+SOFT_HYPHEN = "\u00ad"
 # A gap wider than this many line heights splits a line into separate cells.
 CELL_GAP = 2.5
 # A vertical gap this much wider than the body's line spacing starts a new paragraph.
@@ -81,6 +89,7 @@ class _Line:
     height: float
     first_word: float = 0.0   # width of the line's first word, to tell a short last line
     cells: int = 1            # cells on this baseline (a row of a table or signature block)
+    column: int = 0           # 0, or 1 for the right column of a two-column page
     kind: str = "body"        # body | furniture | footnote
     extra: dict = field(default_factory=dict)
 
@@ -144,8 +153,10 @@ def _page_chars(textpage, raw, rect, ox, oy) -> list[_Char]:
     n = raw.FPDFText_CountChars(tp)
     for i in range(n):
         u = raw.FPDFText_GetUnicode(tp, i)
-        if raw.FPDFText_IsGenerated(tp, i) or u < 32 or u in (0xFFFE, 0xFFFF, 0xAD, 0x200B, 0xFEFF):
-            continue  # our own spaces come from the gaps; soft hyphens and ZWSP carry no text
+        if u == 2:
+            u = 0x2D  # PDFium's mark for a hyphen that ends a line: a hyphen drawn there
+        elif raw.FPDFText_IsGenerated(tp, i) or u < 32 or u in (0xFFFE, 0xFFFF, 0x200B, 0xFEFF):
+            continue  # our own spaces come from the gaps; ZWSP carries no text
         if raw.FPDFText_GetCharAngle(tp, i) not in (0.0,) and abs(raw.FPDFText_GetCharAngle(tp, i)) > 0.01:
             continue  # rotated text: stamps, margin notes
         if 0xD800 <= u <= 0xDFFF:
@@ -158,7 +169,7 @@ def _page_chars(textpage, raw, rect, ox, oy) -> list[_Char]:
         raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
         c = _Char(ch, rect.left, rect.right, rect.bottom, rect.top, oy.value,
                   raw.FPDFText_GetFontSize(tp, i), raw.FPDFText_GetFontWeight(tp, i))
-        if ch != " " and _drawn_twice(c, out):
+        if ch not in (" ", SOFT_HYPHEN) and _drawn_twice(c, out):
             continue
         out.append(c)
     return _drop_narrow_repeats(out)
@@ -212,6 +223,8 @@ def _drop_narrow_repeats(chars: list[_Char]) -> list[_Char]:
                     and abs(second[0].base - first[0].base) < 1.0:
                 span = lambda run: max(k.x1 for k in run) - min(k.x0 for k in run)
                 if span(second) < 0.6 * span(first) and min(k.x0 for k in second) >= max(k.x1 for k in first) - 0.5:
+                    # the dropped glyph is part of the cluster's drawing: its room is no word space
+                    first[-1].x1 = max(first[-1].x1, max(k.x1 for k in second))
                     del out[-m:]
                     break
     return out
@@ -232,15 +245,18 @@ def _page_lines(chars: list[_Char], page: int) -> list[_Line]:
         if c.ch != " ":
             rows.append([c])
     row_cells = [_cells(row) for row in rows]
+    columns = [0] * len(row_cells)
     if _two_columns(row_cells):
         # a two-column page: the left column top to bottom, then the right one
+        columns = [0] * len(row_cells) + [1] * sum(1 for cells in row_cells if len(cells) == 2)
         row_cells = [[cells[0]] for cells in row_cells] + [[cells[1]] for cells in row_cells if len(cells) == 2]
     lines: list[_Line] = []
-    for cells in row_cells:
+    for cells, column in zip(row_cells, columns):
         for cell in cells:
             line = _line_of(cell, page)
             if line is not None:
                 line.cells = len(cells)
+                line.column = column
                 lines.append(line)
     return lines
 
@@ -274,10 +290,11 @@ def _cells(row: list[_Char]) -> list[list[_Char]]:
 
 
 def _line_of(cell: list[_Char], page: int) -> _Line | None:
-    glyphs = [c for c in cell if c.ch != " "]
+    glyphs = [c for c in cell if c.ch not in (" ", SOFT_HYPHEN)]
     if not glyphs:
         return None
     height = statistics.median(c.y1 - c.y0 for c in glyphs) or 1.0
+    em = max(c.y1 - c.y0 for c in glyphs) or 1.0   # the font's full height (loose boxes)
     out: list[str] = []
     prev = None
     first_word_end = None
@@ -288,15 +305,22 @@ def _line_of(cell: list[_Char], page: int) -> _Line | None:
                 if first_word_end is None and prev is not None:
                     first_word_end = prev.x1
             continue
-        if prev is not None and out and out[-1] != " " and c.x0 - prev.x1 > SPACE_GAP * height \
-                and not _no_space_between(prev.ch, c.ch):
+        if prev is not None and out and out[-1] != " " and c.ch != SOFT_HYPHEN \
+                and c.x0 - prev.x1 > _space_gap(prev.ch, c.ch) * em:
             out.append(" ")
             if first_word_end is None:
                 first_word_end = prev.x1
-        out.append(c.ch)
+        if c.ch != SOFT_HYPHEN:
+            out.append(c.ch)
         prev = c
-    text = unicodedata.normalize("NFC", "".join(out).strip())
-    if not text:
+    # a word broken at a soft hyphen (drawn as U+2010 by Chromium): the line ends with the mark
+    # that tells the next step to join the word's halves
+    if cell[-1].ch == SOFT_HYPHEN or (out and out[-1] == "\u2010"):
+        if out and out[-1] == "\u2010":
+            out.pop()
+        out.append(SOFT_HYPHEN)
+    text = unicodedata.normalize("NFC", "".join(out).strip(" "))
+    if not text.strip(SOFT_HYPHEN):
         return None
     x0 = min(c.x0 for c in glyphs)
     x1 = max(c.x1 for c in glyphs)
@@ -312,9 +336,13 @@ def _line_of(cell: list[_Char], page: int) -> _Line | None:
                  page=page, height=height, first_word=first_word)
 
 
-def _no_space_between(a: str, b: str) -> bool:
-    # justified Japanese and Chinese spread glyphs apart: a gap there is not a word space
-    return bool(_CJK.match(a)) and bool(_CJK.match(b))
+def _space_gap(a: str, b: str) -> float:
+    """How wide a gap between A and B must be, in font heights, to be a word space."""
+    if _CJK.match(a) and _CJK.match(b):
+        return CJK_SPACE_GAP   # justified Japanese spreads every glyph apart
+    if _LAO_THAI.match(a) and _LAO_THAI.match(b):
+        return LAO_SPACE_GAP   # a cluster's box may stop short of its glyph (ສຳ)
+    return SPACE_GAP
 
 
 # -- page furniture -------------------------------------------------------------------------
@@ -348,12 +376,19 @@ def _mark_furniture(lines: list[_Line], pages: int, page_heights: dict[int, floa
 # -- blocks -----------------------------------------------------------------------------------
 
 def _body_style(lines: list[_Line]) -> tuple[float, int]:
+    """The body text's font size and weight: the smallest size that holds a fair share (15%) of
+    the characters (a document of many short headings has more heading text than body text;
+    footnotes, smaller, hold less), and the commonest weight at that size."""
     sizes: Counter = Counter()
-    weights: Counter = Counter()
     for ln in lines:
         sizes[ln.size] += len(ln.text)
-        weights[ln.weight] += len(ln.text)
-    return sizes.most_common(1)[0][0], weights.most_common(1)[0][0]
+    total = sum(sizes.values())
+    body = min((size for size, n in sizes.items() if n >= 0.15 * total), default=sizes.most_common(1)[0][0])
+    weights: Counter = Counter()
+    for ln in lines:
+        if ln.size == body:
+            weights[ln.weight] += len(ln.text)
+    return body, weights.most_common(1)[0][0]
 
 
 def _line_spacing(lines: list[_Line], body_size: float) -> float:
@@ -376,13 +411,15 @@ def _blocks(lines: list[_Line], page_heights: dict[int, float]) -> list[Block]:
             return "small"
         return "body"
 
-    # the text column's edges on each page, from its body lines
-    left: dict[int, float] = {}
-    right: dict[int, float] = {}
+    _assign_columns(lines, body_size)
+    # the text column's edges on each page (each column of a two-column page), from its body lines
+    left: dict[tuple[int, int], float] = {}
+    right: dict[tuple[int, int], float] = {}
     for ln in lines:
         if ln.cells == 1 and ln.size == body_size:
-            left[ln.page] = min(left.get(ln.page, ln.x0), ln.x0)
-            right[ln.page] = max(right.get(ln.page, ln.x1), ln.x1)
+            key = (ln.page, ln.column)
+            left[key] = min(left.get(key, ln.x0), ln.x0)
+            right[key] = max(right.get(key, ln.x1), ln.x1)
 
     _mark_footnotes(lines, style, spacing)
 
@@ -423,7 +460,7 @@ def _blocks(lines: list[_Line], page_heights: dict[int, float]) -> list[Block]:
         if body_prev is None:
             new = True
         else:
-            new = _starts_paragraph(body_prev, ln, st, style(body_prev), spacing, left, right)
+            new = _starts_paragraph(body_prev, ln, st, style(body_prev), spacing, left, right, current[0])
         if new:
             flush()
             kind = "heading" if st == "heading" else "numbered" if _NUMBERED.match(ln.text) else "text"
@@ -437,26 +474,55 @@ def _blocks(lines: list[_Line], page_heights: dict[int, float]) -> list[Block]:
     return blocks
 
 
+def _assign_columns(lines: list[_Line], body_size: float) -> None:
+    """Columns of text side by side on a page, found from where the body lines lie: lines narrower
+    than 60% of the page's text width that fall into two groups with a gutter between them."""
+    by_page: dict[int, list[_Line]] = {}
+    for ln in lines:
+        if ln.cells == 1 and ln.size == body_size:
+            by_page.setdefault(ln.page, []).append(ln)
+    for page_lines in by_page.values():
+        lo, hi = min(ln.x0 for ln in page_lines), max(ln.x1 for ln in page_lines)
+        narrow = sorted((ln for ln in page_lines if ln.x1 - ln.x0 < 0.6 * (hi - lo)), key=lambda ln: ln.x0)
+        if len(narrow) < 6:
+            continue
+        # the widest gutter between the right ends seen so far and the next line's start
+        best, reach = None, narrow[0].x1
+        for k in range(1, len(narrow)):
+            if narrow[k].x0 > reach and (best is None or narrow[k].x0 - reach > best[1]):
+                best = (k, narrow[k].x0 - reach, (reach + narrow[k].x0) / 2)
+            reach = max(reach, narrow[k].x1)
+        if best is None or best[0] < 3 or len(narrow) - best[0] < 3:
+            continue
+        gutter = best[2]
+        for ln in page_lines:
+            if ln.x0 >= gutter:
+                ln.column = 1
+
+
 def _starts_paragraph(prev: _Line, ln: _Line, st: str, prev_st: str, spacing: float,
-                      left: dict[int, float], right: dict[int, float]) -> bool:
+                      left: dict, right: dict, block_start: _Line) -> bool:
+    """Does LN start a new paragraph after PREV (the last line of the block begun by BLOCK_START)?"""
     if st != prev_st:
         return True  # heading after body text, body after a heading
-    if ln.page == prev.page:
+    if ln.page == prev.page and ln.column == prev.column:
         gap = prev.base - ln.base
         if gap > PARAGRAPH_GAP * spacing or gap < 0:
-            return True  # a vertical gap, or a jump back up (a new column)
-    page_left = left.get(ln.page, ln.x0)
-    indent = ln.x0 - page_left
-    prev_indent = prev.x0 - left.get(prev.page, prev.x0)
-    if indent > 0.6 * ln.height and indent > prev_indent + 0.6 * ln.height:
+            return True  # a vertical gap, or a jump back up
+    edge = lambda d, line: d.get((line.page, line.column), line.x0 if d is left else line.x1)
+    indent = ln.x0 - edge(left, ln)
+    prev_indent = prev.x0 - edge(left, prev)
+    # "1. text" / "   continued": a list item's first line, wrapped mid-sentence
+    hanging = prev is block_start and _NUMBERED.match(prev.text) and not prev.text.endswith(_FULL_STOPS)
+    if indent > 0.6 * ln.height and indent > prev_indent + 0.6 * ln.height and not hanging:
         return True  # a first-line indent
-    if _NUMBERED.match(ln.text) and prev_indent <= indent + 0.6 * ln.height:
-        if prev.x1 < right.get(prev.page, prev.x1) - 2 * prev.height:
-            return True  # "2." after a short line: the next numbered paragraph or list item
-    # a short last line: the next line's first word would have fitted after it
-    room = right.get(prev.page, prev.x1) - prev.x1
+    if _NUMBERED.match(ln.text) and ln.x0 <= prev.x0 + 0.6 * ln.height:
+        if prev.x1 < edge(right, prev) - 2 * prev.height or _NUMBERED.match(block_start.text):
+            return True  # "2." after a short line, or after the previous item: the next one
     if st == "heading":
         return False  # a heading wrapped over two lines
+    # a short last line: the next line's first word would have fitted after it
+    room = edge(right, prev) - prev.x1
     return room > ln.first_word + 0.5 * ln.height
 
 
