@@ -193,9 +193,11 @@ def _drawn_twice(c: _Char, out: list[_Char]) -> bool:
     if not recent:
         return False
     height = max(k.y1 - k.y0 for k in recent)
-    if c.y1 - c.y0 < 0.4 * height and (c.y0 - c.base > 0.3 * height or c.y1 < c.base):
+    if _LAO_THAI.match(c.ch) and c.y1 - c.y0 < 0.4 * height and (c.y0 - c.base > 0.3 * height or c.y1 < c.base):
         return True
-    if abs(recent[-1].base - c.base) > 0.45 * max(height, 1.0):
+    # only characters on this line can be drawn over
+    recent = [k for k in recent if abs(k.base - c.base) <= 0.45 * max(height, 1.0)]
+    if not recent or recent[-1] is not out[-1]:
         return False
     if c.x1 <= recent[-1].x0 + 0.5 and any(k.ch == c.ch for k in recent):
         return True
@@ -520,7 +522,8 @@ def _starts_paragraph(prev: _Line, ln: _Line, st: str, prev_st: str, spacing: fl
         if prev.x1 < edge(right, prev) - 2 * prev.height or _NUMBERED.match(block_start.text):
             return True  # "2." after a short line, or after the previous item: the next one
     if st == "heading":
-        return False  # a heading wrapped over two lines
+        # a heading wrapped over two lines: never over a page or column break
+        return ln.page != prev.page or ln.column != prev.column
     # a short last line: the next line's first word would have fitted after it
     room = edge(right, prev) - prev.x1
     return room > ln.first_word + 0.5 * ln.height
