@@ -254,3 +254,28 @@ def test_cli_scores_pairs_against_a_machine_translation(run_aligntm, tmp_path, j
     assert low == [records.index(bad)]
     assert data["summary"]["chrf"]["below_threshold"] == 1
     assert all(p["chrf"] is not None for p in data["documents"][0]["pairs"] if p["src"] and p["tgt"])
+
+
+def test_pairs_say_where_their_sentences_are(joint_statement):
+    """Each side's file and line (page and paragraph for PDFs) reach the JSON and the page."""
+    alignment, _ = joint_statement
+    report = build_report([alignment])
+    pairs = report.data["documents"][0]["pairs"]
+    first = pairs[0]
+    assert first["src_place"]["document"].endswith("ja.txt") and first["src_place"]["line"] >= 1
+    assert first["tgt_place"]["document"].endswith("en.txt")
+    lines = [p["src_place"]["line"] for p in pairs]
+    assert lines == sorted(lines) and len(set(lines)) > 30      # in document order, spread over it
+    data = embedded_data(render_html(report))
+    assert data["docs"][0]["pairs"][0]["la"] == f"ja.txt line {first['src_place']['line']}"
+
+
+def test_pdf_places_give_page_and_paragraph(tmp_path):
+    record = {"src": [0], "tgt": [0], "confidence": 0.9, "src_text": "日本", "tgt_text": "Japan",
+              "src_place": {"document": "in/ja.pdf", "page": 3, "paragraph": 12},
+              "tgt_place": {"document": "in/en.pdf", "page": 2, "paragraph": 11}}
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = embedded_data(render_html(build_report([path])))
+    pair = data["docs"][0]["pairs"][0]
+    assert (pair["la"], pair["lb"]) == ("ja.pdf p.3 ¶12", "en.pdf p.2 ¶11")

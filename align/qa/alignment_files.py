@@ -21,6 +21,8 @@ class Pair:
     tgt_text: str
     matched: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    src_place: dict = field(default_factory=dict)   # where the side is in its document (see formats/jsonl)
+    tgt_place: dict = field(default_factory=dict)
 
     @property
     def type(self) -> str:
@@ -118,8 +120,15 @@ def _pair(record: dict, index: int, where: str) -> Pair:
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
             raise InputError(f"{where}: anchors.{key} must be a list of anchor keys such as \"n:70\"")
         lists[key] = keys
+    places = []
+    for key in ("src_place", "tgt_place"):
+        place = record.get(key) or {}
+        if not isinstance(place, dict):
+            raise InputError(f"{where}: \"{key}\" must be an object such as {{\"page\": 3, \"paragraph\": 12}}")
+        places.append({k: v for k, v in place.items() if k in ("document", "page", "paragraph", "line")
+                       and isinstance(v, (str, int)) and not isinstance(v, bool)})
     return Pair(index, src, tgt, float(confidence), record["src_text"], record["tgt_text"],
-                lists["matched"], lists["conflicts"])
+                lists["matched"], lists["conflicts"], places[0], places[1])
 
 
 def _check_no_overlap(doc: Document) -> None:

@@ -243,14 +243,30 @@ def _document_section(data, index: int, d: dict) -> str:
             + flags_html + "</details>")
 
 
+def _location(place) -> str:
+    """A side's place as a reviewer reads it: "ja.pdf p.3 ¶12", "ja.txt line 40"."""
+    if not place:
+        return ""
+    parts = [str(place["document"]).replace("\\", "/").rsplit("/", 1)[-1]] if place.get("document") else []
+    if place.get("page") is not None:
+        parts.append(f"p.{place['page']}")
+    if place.get("line") and not place.get("page"):
+        parts.append(f"line {place['line']}")
+    elif place.get("paragraph"):
+        parts.append(f"¶{place['paragraph']}")
+    return " ".join(parts)
+
+
 def _page_data(data) -> dict:
     """What the table script needs, with short keys (10,000 pairs stay a few MB):
-    n number, s/t source/target indices, c confidence, a/b source/target text, f flags
+    n number, s/t source/target indices, c confidence, a/b source/target text, la/lb where they
+    are in their documents ("ja.pdf p.3 ¶12"), f flags
     [[kind, reason]], g gold status, o overlapping gold beads [[src], [tgt]], m chrF."""
     docs = []
     for d in data["documents"]:
         docs.append({"id": d["id"], "name": d["name"], "pairs": [
             {"n": p["n"], "s": p["src"], "t": p["tgt"], "c": p["confidence"], "a": p["src_text"], "b": p["tgt_text"],
+             "la": _location(p.get("src_place")), "lb": _location(p.get("tgt_place")),
              "f": [[f["kind"], f["reason"]] for f in p["flags"]],
              "g": p["gold"]["status"] if p["gold"] else None,
              "o": [[b["src"], b["tgt"]] for b in p["gold"]["overlapping"]] if p["gold"] else [],

@@ -82,6 +82,7 @@ table.pairs col.c-flags { width: 22%; } table.pairs col.c-gold { width: 9em; } t
 td.conf { font-variant-numeric: tabular-nums; text-align: right; }
 td.bead { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; color: #444; }
 td.bead .doc-name { display: block; font-family: inherit; color: var(--muted); font-size: 11px; }
+td .loc { display: block; color: var(--muted); font-size: 11px; margin-top: 2px; }
 .chip { display: block; border-left: 4px solid #999; padding: 1px 5px; margin: 0 0 3px; background: var(--bg-soft); font-size: 12px; }
 .gold-exact { color: #2a7a2a; } .gold-partial { color: #b26a00; } .gold-wrong { color: #c62828; font-weight: 600; }
 .gold-note { display: block; color: var(--muted); font-size: 11px; }
@@ -137,6 +138,10 @@ PAGE_SCRIPT = r"""
     tr.appendChild(td);
     return td;
   }
+  function place(td, where) {
+    if (!where) return;
+    var s = document.createElement('span'); s.className = 'loc'; s.textContent = where; td.appendChild(s);
+  }
   function beadText(src, tgt) { return '[' + src.join(', ') + ']:[' + tgt.join(', ') + ']'; }
   function renderRow(r) {
     var p = r.p, d = data.docs[r.d];
@@ -153,8 +158,8 @@ PAGE_SCRIPT = r"""
     }
     var conf = cell(tr, 'conf', p.c.toFixed(2));
     conf.style.background = confColour(p.c);
-    cell(tr, 'src', p.a);
-    cell(tr, 'tgt', p.b);
+    place(cell(tr, 'src', p.a), p.la);
+    place(cell(tr, 'tgt', p.b), p.lb);
     if (data.has_mt) cell(tr, 'conf', p.m === null ? '' : p.m.toFixed(0));
     var flags = cell(tr, 'flags');
     p.f.forEach(function (f) {

@@ -82,6 +82,7 @@ def build_report(alignment_paths, gold=None, src_mt=None) -> Report:
                 "n": p.index, "id": f"pair-{html_id}-{p.index}",
                 "src": list(p.src), "tgt": list(p.tgt), "type": p.type, "confidence": p.confidence,
                 "src_text": p.src_text, "tgt_text": p.tgt_text,
+                "src_place": p.src_place, "tgt_place": p.tgt_place,
                 "anchors": {"matched": p.matched, "conflicts": p.conflicts},
                 "length_ratio": round(math.exp(ratio), 3) if ratio is not None else None,
                 "length_sds": round(length.robust_sds(ratio), 2) if ratio is not None and length else None,
