@@ -21,6 +21,7 @@ skipped where they cannot be installed.
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import zipfile
@@ -407,3 +408,33 @@ def test_a_text_file_named_pdf_is_read_as_text(tmp_path, run_cli):
     assert code == 0, stderr
     assert stdout.splitlines() == ["Japan and the Lao PDR established diplomatic relations in 1955.",
                                    "They upgraded them in 2025."]
+
+
+def test_a_corpus_run_records_broken_documents_and_goes_on(pdfs, tmp_path, run_aligntm):
+    ja, en = tmp_path / "ja", tmp_path / "en"
+    ja.mkdir(), en.mkdir()
+    for name in ("good.pdf", "damaged.pdf", "locked.pdf"):
+        (en / name).write_bytes(pdfs["en"].read_bytes())
+    (ja / "good.pdf").write_bytes(pdfs["en"].read_bytes())
+    (ja / "damaged.pdf").write_bytes(pdfs["en"].read_bytes()[:3000])
+    (ja / "locked.pdf").write_bytes(pdfs["encrypted"].read_bytes())
+    out = tmp_path / "out"
+    result = run_aligntm("corpus", ja, en, out, "-j", "1", "-s", "en", "-t", "en")
+    assert "Traceback" not in result.stderr
+    records = {r["doc_id"]: r for r in map(json.loads, (out / "run.jsonl").read_text().splitlines())}
+    assert records["good.pdf"]["status"] == "ok"
+    assert records["damaged.pdf"]["status"] == "failed" and "damaged or truncated" in records["damaged.pdf"]["error"]
+    assert records["locked.pdf"]["status"] == "failed" and "password" in records["locked.pdf"]["error"]
+    assert sorted(p.name for p in (out / "documents").iterdir()) == ["good.pdf.tsv"]
+
+
+def test_an_html_page_with_no_text_is_refused(tmp_path, run_cli):
+    page = tmp_path / "empty.html"
+    page.write_text("<!doctype html><html><head><script>var x = 1;</script></head>"
+                    "<body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    good = tmp_path / "en.txt"
+    good.write_text("Japan and the Lao PDR established diplomatic relations in 1955.\n", encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    code, _, stderr = run_cli("align", page, good, "-o", out)
+    assert code == 2 and stderr == f"aligntm: error: {page}: no text found in this HTML document\n"
+    assert not out.exists()

@@ -104,7 +104,9 @@ def read_pdf(path: Path, name: str) -> SourceDocument:
         if getattr(e, "err_code", None) == raw.FPDF_ERR_PASSWORD:
             raise InputError(f"{name}: the PDF is password-protected; remove the password (for example "
                              "`qpdf --decrypt --password=... in.pdf out.pdf`) and try again") from None
-        raise InputError(f"{name}: not a readable PDF (damaged or truncated file: {e})") from None
+        why = {raw.FPDF_ERR_FORMAT: "damaged or truncated", raw.FPDF_ERR_SECURITY: "an encryption it cannot open",
+               raw.FPDF_ERR_FILE: "the file cannot be opened"}.get(getattr(e, "err_code", None), str(e))
+        raise InputError(f"{name}: not a readable PDF ({why})") from None
     try:
         lines, pages, page_heights = _read_lines(pdf, raw, name)
     finally:
