@@ -84,6 +84,7 @@ def normalize(text: str, lang) -> list[Paragraph]:
         furniture = False
     if not lines:
         return []
+    lines = _rejoin_scattered_words(lines, lang)
 
     gaps = [g for _, _, g, f in lines[1:] if not f]
     # Double-spaced extraction: (nearly) every line is followed by a blank line.
@@ -175,6 +176,45 @@ def normalize(text: str, lang) -> list[Paragraph]:
         prev, prev_columns = t, columns
     flush()
     return paragraphs
+
+
+def _rejoin_scattered_words(lines, lang):
+    """Put back together a justified line that extraction scattered word by word.
+
+    pdftotext cuts a line with very wide word spaces (a long word justified into a narrow
+    measure, Lao without spaces to stretch) into one-word blocks between blank lines:
+    "The / Sanskrit / title / in / Tibetan". A run of three or more such fragments (short, no
+    sentence end), the first under the line before and the others after blank lines, is one
+    line; and the text after it goes on.
+    """
+    gaps = [g for _, _, g, f in lines[1:] if not f]
+    if not gaps or sum(1 for g in gaps if g >= 1) >= 0.8 * len(gaps):
+        return lines  # a blank line after every line says nothing
+    widths = sorted(_display_width(t) for _, t, _, _ in lines)
+    wrap = widths[int(0.9 * (len(widths) - 1))]
+
+    def fragment(t: str) -> bool:
+        return _display_width(t) <= 0.35 * wrap and len(t.split()) <= 3 and not lang.ends_sentence(t)
+
+    out, k = [], 0
+    while k < len(lines):
+        j = k
+        # the run starts inside a block (the justified line's first word still sits under the
+        # line before), which a list of short headings between blank lines never does
+        while k > 0 and j < len(lines) and fragment(lines[j][1]) and (lines[j][2] == 0 if j == k else lines[j][2] >= 1):
+            j += 1
+        if j - k >= 3:
+            number, _, gap, furniture = lines[k]
+            text = lines[k][1]
+            # the scattered words, and the line after them: the sentence goes on there
+            for _, t, _, _ in lines[k + 1:j + 1]:
+                text = lang.join_lines(text, t)
+            out.append((number, text, gap, furniture))
+            k = j + 1
+        else:
+            out.append(lines[k])
+            k += 1
+    return out
 
 
 def _running_headers(raw: list[str]) -> set[str]:

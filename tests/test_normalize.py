@@ -10,6 +10,7 @@ import re
 import pytest
 
 from align.langs import get_language
+from align.document import segment_text
 from align.normalize import Paragraph, is_page_furniture, normalize
 
 JA = get_language("ja")
@@ -315,3 +316,29 @@ def test_full_width_digits_and_letters_stay_full_width():
 
 def test_empty_text_gives_no_paragraphs():
     assert normalize("\n\n  \n- 1 -\n", EN) == []
+
+
+def test_a_justified_line_scattered_word_by_word_is_put_back_together():
+    # pdftotext, on a line stretched around a long word: one word per block between blank lines
+    text = ("Daibirushana Jobutsu Jinbenkaji-kyo Sutra, which is also called Birushanakyo Sutra or\n"
+            "Dainichi-kyo Sutra, refers to Esoteric Buddhist scriptures that are considered to have\n"
+            "been established in or around the period of the seventh through eighth centuries. This\n"
+            "sutra was translated into Chinese in 724 by Zenmui, who came to Tang from India, and by\n"
+            "learned priests who pursued their studies in Tang under the emperor of that time.\n"
+            "It was also translated into Tibetan in 812 by Silendrabodhi and dPal brTsegs, the\n"
+            "translators of the royal court. However, the original Sanskrit text has not been found.\n"
+            "The\n\nSanskrit\n\ntitle\n\nin\n\nTibetan\n\nretranslated\n\ninto\n\nSanskrit\n\n"
+            "is as follows, in the form the Tibetan canon gives for the sutras of that collection.\n\n"
+            "This sutra consisted of two parts.\n")
+    sentences = [s.text for s in segment_text(text, "en")]
+    assert "The Sanskrit title in Tibetan retranslated into Sanskrit is as follows, in the form the Tibetan " \
+           "canon gives for the sutras of that collection." in sentences
+    assert sentences[-1] == "This sutra consisted of two parts."
+
+
+def test_short_headings_between_blank_lines_stay_apart():
+    text = ("The shrines of the region are many and old, and the families that served them are known.\n\n"
+            "Buddhism\n\nShinto\n\nUsa-jingu Shrine\n\nHakozaki-gu Shrine\n\n"
+            "Each of them keeps records of its priests going back to the tenth century at least.\n")
+    assert [s.text for s in segment_text(text, "en")][1:5] == [
+        "Buddhism", "Shinto", "Usa-jingu Shrine", "Hakozaki-gu Shrine"]
