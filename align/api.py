@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .aligner import Bead, align_features
-from .document import Document, load_document, make_document
+from .document import Document, load_documents, make_document
 
 
 @dataclass
@@ -41,6 +41,5 @@ def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_l
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str | None = None,
                 tgt_lang: str | None = None, presegmented: bool = False, length_only: bool = False) -> Alignment:
     """Read, segment and align two files."""
-    src = load_document(src_path, src_lang, presegmented)
-    tgt = load_document(tgt_path, tgt_lang, presegmented)
+    src, tgt = load_documents([src_path, tgt_path], [src_lang, tgt_lang], presegmented)
     return align_documents(src, tgt, length_only)

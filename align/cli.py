@@ -179,7 +179,7 @@ def cmd_align(args) -> int:
 
 def _align_three(args) -> int:
     """ja.txt en.txt lo.txt --pivot en: each document with the pivot, one multilingual TMX."""
-    from .document import load_document
+    from .document import load_documents
     from .pivot import align_pivot, pair_alignments, write_multilingual_tmx
     paths = [args.src, args.tgt, args.third]
     if not args.output and not args.tmx:
@@ -190,8 +190,8 @@ def _align_three(args) -> int:
     if args.output:
         check_output_path(args.output.replace("{pair}", "pair"), paths)
     docs = {}
-    for path, lang in zip(paths, (args.src_lang, args.tgt_lang, args.third_lang)):
-        doc = load_document(path, lang, args.presegmented)
+    loaded = load_documents(paths, (args.src_lang, args.tgt_lang, args.third_lang), args.presegmented)
+    for path, doc in zip(paths, loaded):
         if doc.lang.code in docs:
             raise InputError(f"{path}: a second {doc.lang.name} document; give each language once "
                              "(-s, -t, --third-lang set the languages)")

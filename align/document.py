@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import InputError
 from .langs import Features, Language, Sentence, check_language, detect_language, get_language
 from .normalize import Paragraph, is_page_furniture, normalize
-from .readers import SourceDocument, read_source
+from .readers import SourceDocument, read_source, read_sources
 
 SOFT_HYPHEN = "\u00ad"  # a reader's mark: this line ends inside a word broken at a soft hyphen
 
@@ -148,3 +148,10 @@ def document_from_source(source: SourceDocument, lang: str | None = None, preseg
 def load_document(path: str | os.PathLike, lang: str | None = None, presegmented: bool = False) -> Document:
     """Read (text, PDF, DOCX or HTML, from the file's content), normalise and segment the file at PATH."""
     return document_from_source(read_source(path, str(Path(path))), lang, presegmented)
+
+
+def load_documents(paths, langs, presegmented: bool = False) -> list[Document]:
+    """load_document for several files (a document and its translations); long PDFs are read
+    side by side on the machine's cores."""
+    sources = read_sources(paths)
+    return [document_from_source(source, lang, presegmented) for source, lang in zip(sources, langs)]

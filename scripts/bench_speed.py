@@ -20,13 +20,37 @@ These are the steps of align.api.align_files (load_document for each side, then
 align_features on their features), taken one at a time. Peak memory is the process's maximum
 resident set size (resource.getrusage), imports included.
 
-The texts and TMX files go to a temporary directory that is deleted at the end (or to --keep DIR,
-which must be outside the repository: the texts are evaluation data).
+PDF part (--pdf, or --pdf-only): PDF input against its extracted text, and streaming.
+  1. Typesets the same content twice, A4 at 10.5pt with 25 mm margins, printed by headless
+     Chromium: the kyoto-dev documents in name order, each document's title line an <h2>, its
+     other sentences joined into paragraphs of 3-5 gold beads (so both sides break paragraphs
+     at the same place), as many paragraphs as make the Japanese PDF exactly --pages pages (100;
+     counted with pypdfium2, re-printed until it fits). The English translation of the same
+     paragraphs runs longer (about 1.6 times the pages). pdftotext -enc UTF-8 extracts both.
+  2. Times `aligntm align ja.pdf en.pdf -o out.jsonl` against `aligntm align ja.txt en.txt -o
+     out.jsonl` (the pdftotext extractions), --repeat times each (3), alternating, each run a
+     fresh process: wall time, CPU time and peak resident memory (os.wait4), and the ratios
+     PDF/text of the medians (target: at most 2).
+  3. Streaming: the Japanese PDF (--stream-langs: and/or the English one) merged with itself
+     (qpdf --empty --pages, else pypdfium2) to --stream-pages pages (100 300 1000); a fresh
+     process reads each with align.readers.read_source and reports seconds, ms per page and peak
+     memory. Pages are read one at a time, so memory should grow with the text kept, not with
+     the pages read.
+  --profile adds a cProfile of reading the two --pages PDFs (top functions by own time).
+Needs the Debian packages chromium, poppler-utils and fonts-ipafont (qpdf is optional); the
+part is skipped, naming what to install, when they are missing.
+
+The texts, PDFs and TMX files go to a temporary directory that is deleted at the end (or to
+--keep DIR, which must be outside the repository: the texts are evaluation data).
 """
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import os
+import random
+import shlex
 import shutil
 import subprocess
 import sys
@@ -141,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Speed benchmark of the whole aligntm pipeline (normalise, segment, tokenise/anchors, "
                     "align, write TMX) on long PDF-like document pairs built from kyoto-dev: seconds per "
                     "stage, peak memory and seconds per 1k sentences for each size, each run in a fresh "
-                    "Python process, so growth with document length is visible.",
+                    "Python process, so growth with document length is visible. With --pdf, also PDF "
+                    "input: a 100-page PDF pair against its extracted text, and memory while reading PDFs "
+                    "of up to 1,000 pages.",
         epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 5000, 20000], metavar="N",
                         help="Japanese sentences (kyoto-dev lines) per document pair, each pair cut at the "
@@ -150,8 +176,22 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"evaluation data holding ja-en/kyoto-dev (default: ../shared/eval next to the "
                              f"repository, {DEFAULT_EVAL})")
     parser.add_argument("--keep", metavar="DIR", type=Path,
-                        help="write the texts and TMX files to DIR (new or empty, outside the repository) "
+                        help="write the texts, PDFs and outputs to DIR (new or empty, outside the repository) "
                              "and keep them (default: a temporary directory, deleted at the end)")
+    pdf = parser.add_argument_group("PDF part (needs chromium, poppler-utils, fonts-ipafont; qpdf optional)")
+    pdf.add_argument("--pdf", action="store_true",
+                     help=f"after the sizes, run the PDF part too (about {PDF_MINUTES} more minutes)")
+    pdf.add_argument("--pdf-only", action="store_true", help="run the PDF part only, not the sizes")
+    pdf.add_argument("--pages", type=int, default=100, metavar="N",
+                     help="pages of the Japanese PDF aligned with its translation (default: 100)")
+    pdf.add_argument("--repeat", type=int, default=3, metavar="N",
+                     help="runs of each `aligntm align` command, PDF and text (default: 3)")
+    pdf.add_argument("--stream-pages", nargs="+", type=int, default=[100, 300, 1000], metavar="N",
+                     help="page counts of the PDFs read for memory (default: 100 300 1000)")
+    pdf.add_argument("--stream-langs", nargs="+", choices=["ja", "en"], default=["ja"], metavar="LANG",
+                     help="which of the two PDFs to read at those page counts: ja, en (default: ja)")
+    pdf.add_argument("--profile", action="store_true",
+                     help="also profile reading the two PDFs (cProfile, top functions by own time)")
     args = parser.parse_args(argv)
     try:
         return bench(args)
@@ -168,8 +208,14 @@ def bench(args) -> int:
     if not eval_dir.is_dir():
         raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
                     f"(expected ../shared/eval next to the repository, or give --eval DIR)")
-    if any(n < 1 for n in args.sizes):
-        raise Fatal("--sizes must be positive")
+    for option, values in (("--sizes", args.sizes), ("--pages", [args.pages]), ("--repeat", [args.repeat]),
+                           ("--stream-pages", args.stream_pages)):
+        if any(n < 1 for n in values):
+            raise Fatal(f"{option} must be positive")
+    run_pdf = args.pdf or args.pdf_only
+    missing = pdf_missing() if run_pdf else []
+    if missing and args.pdf_only:
+        raise Fatal(f"the PDF part cannot run: {missing_text(missing)}")
     docs = load_kyoto(eval_dir)
     if args.keep:
         work = args.keep.expanduser().resolve()
@@ -187,45 +233,61 @@ def bench(args) -> int:
     print(f"work: {work}" + ("" if args.keep else " (temporary, deleted at the end; --keep DIR keeps it)"))
     print(f"python: {sys.executable}", flush=True)
 
-    rows, failed = [], None
+    failed = None
     try:
-        for size in args.sizes:
-            ja_docs, en_docs = build_pair(docs, size)
-            d = work / f"size-{size}"
-            d.mkdir()
-            ja_path, en_path, tmx_path = d / "ja.txt", d / "en.txt", d / "out.tmx"
-            write_raw(ja_docs, wrap_ja, ja_path)
-            write_raw(en_docs, wrap_en, en_path)
-            row = {"size": size, "documents": len(ja_docs),
-                   "ja_lines_in": sum(map(len, ja_docs)), "en_lines_in": sum(map(len, en_docs))}
-            print(f"\n== {size}: {row['documents']} documents, {row['ja_lines_in']} ja / {row['en_lines_in']} en "
-                  f"sentences, {ja_path.stat().st_size // 1024} + {en_path.stat().st_size // 1024} KiB of text",
-                  flush=True)
-            cmd = [sys.executable, "-c", RUNNER, str(ja_path), str(en_path), str(tmx_path), str(REPO)]
-            start = time.perf_counter()
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            row["process"] = time.perf_counter() - start
-            if proc.returncode != 0:
-                lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
-                failed = f"size {size}: runner exit code {proc.returncode}: {lines[-1] if lines else '(no message)'}"
-                break
-            row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
-            row["total"] = sum(row[s] for s in STAGES)
-            rows.append(row)
-            print("   " + ", ".join(f"{s} {row[s]:.2f} s" for s in STAGES) +
-                  f"; total {row['total']:.2f} s; peak {row['peak_mb']:.0f} MB; "
-                  f"{row['beads']} beads ({row['beads_1_1']} 1-1), {row['tmx_units']} TMX units", flush=True)
+        if not args.pdf_only:
+            failed = bench_sizes(args, docs, work)
+        if run_pdf and not failed:
+            if missing:
+                print(f"\nbench_speed: skipped the PDF part: {missing_text(missing)}", file=sys.stderr)
+            else:
+                failed = bench_pdf(args, eval_dir, docs, work)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-
-    if rows:
-        print()
-        print_table(rows)
     if failed:
         print(f"bench_speed: error: {failed}", file=sys.stderr)
         return 1
     return 0
+
+
+def bench_sizes(args, docs, work: Path) -> str | None:
+    """The pipeline, stage by stage, for each --sizes; prints the table; the error, if a run failed."""
+    rows, failed = [], None
+    for size in args.sizes:
+        ja_docs, en_docs = build_pair(docs, size)
+        d = work / f"size-{size}"
+        d.mkdir()
+        ja_path, en_path, tmx_path = d / "ja.txt", d / "en.txt", d / "out.tmx"
+        write_raw(ja_docs, wrap_ja, ja_path)
+        write_raw(en_docs, wrap_en, en_path)
+        row = {"size": size, "documents": len(ja_docs),
+               "ja_lines_in": sum(map(len, ja_docs)), "en_lines_in": sum(map(len, en_docs))}
+        print(f"\n== {size}: {row['documents']} documents, {row['ja_lines_in']} ja / {row['en_lines_in']} en "
+              f"sentences, {ja_path.stat().st_size // 1024} + {en_path.stat().st_size // 1024} KiB of text",
+              flush=True)
+        cmd = [sys.executable, "-c", RUNNER, str(ja_path), str(en_path), str(tmx_path), str(REPO)]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        row["process"] = time.perf_counter() - start
+        if proc.returncode != 0:
+            failed = f"size {size}: runner exit code {proc.returncode}: {last_line(proc.stderr)}"
+            break
+        row.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+        row["total"] = sum(row[s] for s in STAGES)
+        rows.append(row)
+        print("   " + ", ".join(f"{s} {row[s]:.2f} s" for s in STAGES) +
+              f"; total {row['total']:.2f} s; peak {row['peak_mb']:.0f} MB; "
+              f"{row['beads']} beads ({row['beads_1_1']} 1-1), {row['tmx_units']} TMX units", flush=True)
+    if rows:
+        print()
+        print_table(rows)
+    return failed
+
+
+def last_line(stderr: str) -> str:
+    lines = [l for l in stderr.strip().splitlines() if l.strip()]
+    return lines[-1] if lines else "(no message)"
 
 
 def print_table(rows: list[dict]) -> None:
@@ -248,6 +310,436 @@ def print_table(rows: list[dict]) -> None:
           "process per size); total = read + features + align + tmx\n(import excluded); peak MB = maximum "
           "resident set size of the process (MiB, imports included);\ns/1k ja = total seconds per 1000 "
           "Japanese input sentences.")
+
+
+# --- the PDF part -------------------------------------------------------------------------------
+
+PDF_MINUTES = "3-5"      # what --pdf adds on a 2-core machine: printing, 2 x 3 alignments, 1,400 pages read
+JA_CHARS_PER_PAGE = 1300  # first guess of the Japanese text on one page, refined by printing
+RATIO_TARGET = 2.0
+# family as the HTML names it, Debian package
+PDF_FONTS = {"ja": ("IPAMincho", "fonts-ipafont"), "en": ("DejaVu Serif", "fonts-dejavu-core")}
+PDF_TOOLS = (("chromium", "chromium"), ("pdftotext", "poppler-utils"))
+CHROMIUM = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+JA_FULL_STOPS = ("。", "．", "！", "？", "!", "?")
+HTML_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>aligntm bench_speed</title>
+<style>
+@page {{ size: A4; margin: 25mm }}
+body {{ font-family: '{font}'; font-size: 10.5pt; line-height: 1.6; text-align: justify }}
+h2 {{ font-size: 13pt; margin: 1.4em 0 0.6em }}
+p {{ margin: 0 0 0.6em }}
+</style></head>
+<body>
+{body}
+</body></html>
+"""
+
+# Runs in a fresh interpreter: argv = file... repo; reads each file, prints one JSON line per file
+# (peak_mb is the process's: with several files, the largest so far).
+READER = r"""
+import json, resource, sys, time
+paths, repo = sys.argv[1:-1], sys.argv[-1]
+try:
+    import align
+except ImportError:
+    sys.path.insert(0, repo)
+from align.readers import read_source
+import pypdfium2  # noqa: F401  (read_pdf imports it: part of the baseline, not of the reading)
+
+def peak_mb():
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+base = peak_mb()
+for path in paths:
+    t, cpu = time.perf_counter(), time.process_time()
+    source = read_source(path)
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+    lines = [line for block in source.blocks for line in block.lines] if source.blocks else [source.text]
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "import_peak_mb": base, "peak_mb": peak_mb(),
+                      "format": source.format, "blocks": len(source.blocks or ()), "lines": len(lines),
+                      "text_kib": sum(len(line.encode("utf-8")) + 1 for line in lines) / 1024}), flush=True)
+"""
+
+# Runs in a fresh interpreter: argv = file.pdf... repo; profiles read_source on each, prints the stats.
+PROFILER = r"""
+import cProfile, pstats, sys
+paths, repo = sys.argv[1:-1], sys.argv[-1]
+try:
+    import align
+except ImportError:
+    sys.path.insert(0, repo)
+from align.readers import read_source
+import pypdfium2  # noqa: F401
+profile = cProfile.Profile()
+for path in paths:
+    profile.runcall(read_source, path)
+pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+"""
+
+
+class RunFailed(Exception):
+    """A tool or a run failed: the PDF part stops, the script exits with code 1."""
+
+
+def font_families() -> set[str] | None:
+    """The font families fontconfig knows (what Chromium can use); None if fc-list is missing."""
+    if not shutil.which("fc-list"):
+        return None
+    try:
+        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {f.strip() for line in out.splitlines() for f in line.split(",") if f.strip()}
+
+
+def pdf_missing() -> list[tuple[str, str]]:
+    """[(what, how to get it)] the PDF part needs and this machine lacks."""
+    missing = [(tool, package) for tool, package in PDF_TOOLS if not shutil.which(tool)]
+    families = font_families()
+    for family, package in PDF_FONTS.values():
+        if families is not None and family not in families:
+            missing.append((f"the {family} font", package))
+    try:
+        import pypdfium2  # noqa: F401  (aligntm's PDF reader; the page counts come from it too)
+    except ImportError:
+        missing.append((f"pypdfium2 in {sys.executable}", "pip"))
+    return missing
+
+
+def missing_text(missing: list[tuple[str, str]]) -> str:
+    whats = [what for what, _ in missing]
+    what = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+    debian = sorted({package for _, package in missing if package != "pip"})
+    how = [f"sudo apt-get install {' '.join(debian)}"] if debian else []
+    if any(package == "pip" for _, package in missing):
+        how.append("pip install pypdfium2 (aligntm's own dependency)")
+    return f"{what} {'is' if len(whats) == 1 else 'are'} missing; install with: {'; '.join(how)}"
+
+
+def load_gold(eval_dir: Path, docs) -> list[list[tuple[list[int], list[int]]]]:
+    """The gold beads of each kyoto-dev document: ([ja line indices], [en line indices]) in order."""
+    gold_dir = eval_dir.joinpath(*KYOTO, "gold")
+    golds = []
+    for name, ja, en in docs:
+        path = gold_dir / name
+        if not path.is_file():
+            raise Fatal(f"{path}: no such file (the gold beads of {name}, which the PDF part needs)")
+        beads = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                src, tgt = line.split(":")
+                beads.append((json.loads(src), json.loads(tgt)))
+        used_ja = [i for s, _ in beads for i in s]
+        used_en = [i for _, t in beads for i in t]
+        if max(used_ja, default=-1) >= len(ja) or max(used_en, default=-1) >= len(en):
+            raise Fatal(f"{path}: a bead points past the end of the document")
+        golds.append(beads)
+    return golds
+
+
+def pdf_units(docs, golds, seed: int = 0) -> list[tuple[str, str, str]]:
+    """(tag, Japanese, English) in document order: a document's title line (a 1-1 first bead with
+    no full stop) as an h2, its other sentences in paragraphs of 3 to 5 gold beads."""
+    rng = random.Random(seed)
+    units = []
+    for (_, ja, en), beads in zip(docs, golds):
+        if beads and len(beads[0][0]) == len(beads[0][1]) == 1 and not ja[beads[0][0][0]].endswith(JA_FULL_STOPS):
+            units.append(("h2", ja[beads[0][0][0]], en[beads[0][1][0]]))
+            beads = beads[1:]
+        i = 0
+        while i < len(beads):
+            group = beads[i:i + rng.randint(3, 5)]
+            i += len(group)
+            units.append(("p", "".join(ja[k] for s, _ in group for k in s),
+                          " ".join(en[k] for _, t in group for k in t)))
+    return units
+
+
+def write_html(units, lang: str, path: Path) -> None:
+    col = 1 if lang == "ja" else 2
+    body = "\n".join(f"<{u[0]}>{html.escape(u[col])}</{u[0]}>" for u in units)
+    path.write_text(HTML_PAGE.format(lang=lang, font=PDF_FONTS[lang][0], body=body), encoding="utf-8")
+
+
+def tool(cmd: list, what: str, ok=(0,), timeout: float = 1800) -> subprocess.CompletedProcess:
+    cmd = [str(c) for c in cmd]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RunFailed(f"{what}: {cmd[0]} took more than {timeout:.0f} s") from None
+    except OSError as e:
+        raise RunFailed(f"{what}: cannot run {cmd[0]} ({e.strerror})") from None
+    if proc.returncode not in ok:
+        raise RunFailed(f"{what}: {cmd[0]} exit code {proc.returncode}: {last_line(proc.stderr)}")
+    return proc
+
+
+def print_pdf(html_path: Path, pdf_path: Path, profile_dir: Path) -> None:
+    pdf_path.unlink(missing_ok=True)
+    tool(CHROMIUM + [f"--user-data-dir={profile_dir}", f"--print-to-pdf={pdf_path}", html_path.as_uri()],
+         f"printing {html_path.name}")
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise RunFailed(f"printing {html_path.name}: chromium wrote no PDF")
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def typeset_pair(units, pages: int, d: Path) -> tuple[int, int, int]:
+    """Print the first k units to ja.pdf, k chosen so that it has exactly PAGES pages, and the
+    same units to en.pdf. Returns (k, Japanese pages, English pages)."""
+    profile = d / "chromium-profile"
+    base = units
+    while sum(len(u[1]) for u in units) < 2 * pages * JA_CHARS_PER_PAGE:
+        units = units + base  # more pages than kyoto-dev fills: the documents again
+    cum, total = [], 0
+    for u in units:
+        total += len(u[1])
+        cum.append(total)
+
+    def units_for(chars: float) -> int:
+        return min(len(units), max(1, next((i + 1 for i, c in enumerate(cum) if c >= chars), len(units))))
+
+    k = units_for(pages * JA_CHARS_PER_PAGE)
+    lo, hi = 0, len(units) + 1  # most units known to print short of PAGES, fewest known to print past it
+    for _ in range(12):
+        write_html(units[:k], "ja", d / "ja.html")
+        print_pdf(d / "ja.html", d / "ja.pdf", profile)
+        got = page_count(d / "ja.pdf")
+        print(f"   ja: {k} paragraphs and headings, {cum[k - 1]} characters -> {got} pages", flush=True)
+        if got == pages:
+            break
+        if got < pages:
+            lo = k
+        else:
+            hi = k
+        if hi - lo <= 1:
+            raise RunFailed(f"typesetting: cannot make a Japanese PDF of exactly {pages} pages "
+                            f"({lo} units print short of it, {hi} past it)")
+        guess = units_for((pages - 0.5) * cum[k - 1] / max(got - 0.5, 0.5))
+        k = min(max(guess, lo + 1), hi - 1)
+    else:
+        raise RunFailed(f"typesetting: no Japanese PDF of exactly {pages} pages after 12 prints")
+    write_html(units[:k], "en", d / "en.html")
+    print_pdf(d / "en.html", d / "en.pdf", profile)
+    en_pages = page_count(d / "en.pdf")
+    print(f"   en: the same {k} -> {en_pages} pages", flush=True)
+    return k, pages, en_pages
+
+
+def aligntm_command() -> tuple[list[str], dict[str, str] | None]:
+    """The aligntm executable next to sys.executable, else `python -m align.cli` from this
+    repository; and the environment to run it in (None: inherit)."""
+    bindir = Path(sys.executable).parent          # not resolved: a venv's python is a symlink
+    for name in ("aligntm", "aligntm.exe"):
+        exe = bindir / name
+        if exe.is_file() and os.access(exe, os.X_OK):
+            return [str(exe)], None
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", "align.cli"], env
+
+
+def run_measured(cmd: list[str], env, log: Path) -> tuple[float, float, float]:
+    """Run CMD (stderr to LOG): wall seconds, CPU seconds (user + system) and peak resident MB
+    of that process, from os.wait4."""
+    with open(log, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RunFailed(f"{shlex.join(cmd)}: exit code {proc.returncode}: "
+                        f"{last_line(log.read_text(encoding='utf-8', errors='replace'))}")
+    rss = usage.ru_maxrss  # KiB on Linux, bytes on macOS
+    return wall, usage.ru_utime + usage.ru_stime, rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def merge_pages(base: Path, base_pages: int, pages: int, out: Path) -> Path:
+    """A PDF of PAGES pages: BASE repeated (the last copy cut short); BASE itself if it fits."""
+    if pages == base_pages:
+        return base
+    copies, rest = divmod(pages, base_pages)
+    if shutil.which("qpdf"):
+        tool(["qpdf", "--empty", "--pages", *[base] * copies, *([base, f"1-{rest}"] if rest else []), "--", out],
+             f"merging {out.name}", ok=(0, 3))  # 3: done, with warnings
+    else:
+        import pypdfium2 as pdfium
+        src, dst = pdfium.PdfDocument(str(base)), pdfium.PdfDocument.new()
+        try:
+            for _ in range(copies):
+                dst.import_pages(src)
+            if rest:
+                dst.import_pages(src, list(range(rest)))
+            dst.save(str(out))
+        finally:
+            dst.close()
+            src.close()
+    got = page_count(out)
+    if got != pages:
+        raise RunFailed(f"merging {out.name}: {got} pages, not {pages}")
+    return out
+
+
+def read_in_child(paths: list[Path], what: str) -> list[dict]:
+    """read_source on each of PATHS in one fresh process: one dict per path (see READER)."""
+    proc = subprocess.run([sys.executable, "-c", READER, *map(str, paths), str(REPO)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RunFailed(f"reading {what}: exit code {proc.returncode}: {last_line(proc.stderr)}")
+    return [json.loads(line) for line in proc.stdout.strip().splitlines()[-len(paths):]]
+
+
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def bench_pdf(args, eval_dir: Path, docs, work: Path) -> str | None:
+    """The PDF part (see the module doc); prints its tables; the error, if something failed."""
+    d = work / "pdf"
+    d.mkdir()
+    units = pdf_units(docs, load_gold(eval_dir, docs))
+    aligntm, env = aligntm_command()
+    compare, stream, k = [], [], 0
+    loads = [load_average()]
+    try:
+        print(f"\n== PDF: a {args.pages}-page Japanese PDF and its translation (A4, 10.5pt, headless Chromium)",
+              flush=True)
+        start = time.perf_counter()
+        k, ja_pages, en_pages = typeset_pair(units, args.pages, d)
+        print(f"   typeset in {time.perf_counter() - start:.0f} s", flush=True)
+        for lang in ("ja", "en"):
+            tool(["pdftotext", "-enc", "UTF-8", d / f"{lang}.pdf", d / f"{lang}.txt"], f"pdftotext {lang}.pdf")
+
+        print(f"\n== PDF: aligntm align, the PDFs against their pdftotext text, {args.repeat} runs each", flush=True)
+        for kind, ext, pages in (("pdf", "pdf", f"{ja_pages}/{en_pages}"), ("text", "txt", "-")):
+            paths = [d / f"ja.{ext}", d / f"en.{ext}"]
+            compare.append({"input": kind, "ext": ext, "pages": pages, "wall": [], "cpu": [], "peak": [],
+                            "kib": "/".join(str(p.stat().st_size // 1024) for p in paths),
+                            "read": read_in_child(paths, f"the {kind} pair")})
+        for rep in range(args.repeat):
+            for row in compare:
+                out = d / f"out-{row['input']}.jsonl"
+                cmd = aligntm + ["align", str(d / f"ja.{row['ext']}"), str(d / f"en.{row['ext']}"), "-o", str(out)]
+                if rep == 0:
+                    print(f"$ {shlex.join(cmd)}", flush=True)
+                wall, cpu, peak = run_measured(cmd, env, d / f"align-{row['input']}.log")
+                row["wall"].append(wall)
+                row["cpu"].append(cpu)
+                row["peak"].append(peak)
+                with open(out, encoding="utf-8") as f:
+                    row["pairs"] = sum(1 for _ in f)
+                print(f"   {row['input']}: {wall:.2f} s ({cpu:.2f} s CPU), peak {peak:.0f} MB, {row['pairs']} pairs",
+                      flush=True)
+
+        langs = [lang for lang in ("ja", "en") if lang in args.stream_langs]
+        print(f"\n== PDF: reading alone (align.readers.read_source), {' '.join(map(str, args.stream_pages))} pages, "
+              f"{' and '.join(langs)}", flush=True)
+        for lang in langs:
+            base_pages = ja_pages if lang == "ja" else en_pages
+            for pages in args.stream_pages:
+                path = merge_pages(d / f"{lang}.pdf", base_pages, pages, d / f"{lang}-{pages}.pdf")
+                row = {"lang": lang, "pages": pages, **read_in_child([path], path.name)[0]}
+                stream.append(row)
+                print(f"   {lang} {pages} pages: {row['seconds']:.2f} s ({row['cpu']:.2f} s CPU), peak "
+                      f"{row['peak_mb']:.0f} MB ({row['import_peak_mb']:.0f} after imports), {row['blocks']} blocks, "
+                      f"{row['text_kib']:.0f} KiB of text", flush=True)
+                if path != d / f"{lang}.pdf":
+                    path.unlink()
+
+        if args.profile:
+            print("\n== PDF: where reading the two PDFs spends its time (cProfile, sorted by own time)", flush=True)
+            proc = subprocess.run([sys.executable, "-c", PROFILER, str(d / "ja.pdf"), str(d / "en.pdf"), str(REPO)],
+                                  capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise RunFailed(f"profiling: exit code {proc.returncode}: {last_line(proc.stderr)}")
+            print(proc.stdout.strip("\n"))
+        failed = None
+    except RunFailed as e:
+        failed = f"PDF part: {e}"
+    loads.append(load_average())
+    if compare or stream:
+        print()
+        print_pdf_tables([r for r in compare if r["wall"]], stream, args.pages, k, loads)
+    return failed
+
+
+def median(values: list[float]) -> float:
+    s = sorted(values)
+    return (s[len(s) // 2] + s[(len(s) - 1) // 2]) / 2
+
+
+def table(head: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    fmt = lambda cells: "  ".join(c.rjust(w) for c, w in zip(cells, widths))
+    print(fmt(head))
+    print("  ".join("-" * w for w in widths))
+    for line in rows:
+        print(fmt(line))
+
+
+def print_pdf_tables(compare: list[dict], stream: list[dict], pages: int, units: int,
+                     loads: list[float | None]) -> None:
+    if compare:
+        table(["input", "pages ja/en", "KiB ja/en", "read_source s (CPU)", "runs (s)", "median s", "median CPU s",
+               "peak MB", "pairs"],
+              [[r["input"], r["pages"], r["kib"],
+                f"{sum(x['seconds'] for x in r['read']):.2f} ({sum(x['cpu'] for x in r['read']):.2f})",
+                " ".join(f"{x:.2f}" for x in r["wall"]),
+                f"{median(r['wall']):.2f}", f"{median(r['cpu']):.2f}", f"{max(r['peak']):.0f}", f"{r['pairs']}"]
+               for r in compare])
+        if len(compare) == 2:
+            pdf, text = compare
+            verdict = lambda r: f"{r:.2f} ({'PASS' if r <= RATIO_TARGET else 'MISS'})"
+            print(f"\nPDF/text, medians (target <= {RATIO_TARGET:g}): wall time "
+                  f"{verdict(median(pdf['wall']) / median(text['wall']))}, "
+                  f"CPU time {verdict(median(pdf['cpu']) / median(text['cpu']))}.")
+        print(f"`aligntm align ja en -o out.jsonl`, a fresh process per run, imports included; pdf = the {pages}-page "
+              f"Japanese PDF ({units} paragraphs\nand headings of kyoto-dev) and the English PDF of the same text; "
+              f"text = pdftotext -enc UTF-8 of the same two;\nread_source s = wall (and CPU) seconds of reading the "
+              f"two files alone (align.readers.read_source, in one process);\nruns = wall seconds of each run; "
+              f"peak MB = the largest maximum resident set size of the runs (os.wait4);\npairs = lines of out.jsonl.")
+    if stream:
+        if compare:
+            print()
+        rows = []
+        for r in stream:
+            first = next(x for x in stream if x["lang"] == r["lang"])
+            grow = (r["peak_mb"] - first["peak_mb"]) / (r["pages"] - first["pages"]) * 1024 \
+                if r["pages"] != first["pages"] else None
+            rows.append([r["lang"], f"{r['pages']}", f"{r['seconds']:.2f}", f"{r['cpu']:.2f}",
+                         f"{r['seconds'] / r['pages'] * 1000:.1f}", f"{r['import_peak_mb']:.0f}",
+                         f"{r['peak_mb']:.0f}", f"{r['peak_mb'] - r['import_peak_mb']:.0f}",
+                         f"{r['text_kib'] / 1024:.1f}", f"{r['blocks']}", "-" if grow is None else f"{grow:.0f}"])
+        table(["lang", "pages", "read s", "CPU s", "ms/page", "import MB", "peak MB", "reading MB", "text MB",
+               "blocks", "KiB/page more"], rows)
+        print("\nA fresh process per PDF reads it with align.readers.read_source (the PDF repeated to the page "
+              "count with qpdf, or\npypdfium2 without it); ms/page = wall milliseconds per page; import MB = peak "
+              "resident memory after the imports,\npeak MB = after reading, reading MB = the difference; text MB = "
+              "UTF-8 size of the lines read; KiB/page more = peak\ngrowth per page beyond the smallest PDF of that "
+              "language (streaming: about what the kept text and its line records\ntake, not a page's characters "
+              "and boxes).")
+    if None not in loads:
+        print(f"\nMachine: {os.cpu_count()} CPUs, load average {loads[0]:.1f} when the PDF part started and "
+              f"{loads[1]:.1f} when it ended (above the CPU count,\nother work competes for the CPUs: wall times "
+              f"grow, CPU times much less).")
 
 
 if __name__ == "__main__":

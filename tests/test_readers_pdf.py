@@ -33,6 +33,7 @@ pdfium = pytest.importorskip("pypdfium2")
 
 from align.document import paragraphs_of  # noqa: E402
 from align.langs import get_language  # noqa: E402
+from align.errors import InputError  # noqa: E402
 from align.readers import read_source  # noqa: E402
 
 LH = 15  # line height of the English body text, pt
@@ -438,3 +439,14 @@ def test_an_html_page_with_no_text_is_refused(tmp_path, run_cli):
     code, _, stderr = run_cli("align", page, good, "-o", out)
     assert code == 2 and stderr == f"aligntm: error: {page}: no text found in this HTML document\n"
     assert not out.exists()
+
+
+def test_long_pdfs_are_read_side_by_side_with_the_same_result(pdfs, monkeypatch):
+    import align.readers as readers
+    one_by_one = [read_source(pdfs[k]) for k in ("en", "ja", "lo")]
+    monkeypatch.setattr(readers, "PARALLEL_PDF_PAGES", 1)   # every PDF counts as long
+    assert readers._is_long_pdf(pdfs["en"]) and readers._can_fork()
+    side_by_side = readers.read_sources([pdfs[k] for k in ("en", "ja", "lo")])
+    assert [s.blocks for s in side_by_side] == [s.blocks for s in one_by_one]
+    with pytest.raises(InputError, match="password"):
+        readers.read_sources([pdfs["en"], pdfs["encrypted"]])

@@ -113,4 +113,45 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceDocum
     return SourceDocument(name=name, format="text", text=decode_bytes(data, name))
 
 
-__all__ = ["Block", "KINDS", "SourceDocument", "read_source", "sniff", "FORMATS_READ"]
+# Reading a PDF costs about 30 ms a page in Python; two long ones are read side by side.
+PARALLEL_PDF_PAGES = 10
+
+
+def read_sources(paths) -> list[SourceDocument]:
+    """read_source for each of PATHS; two or more long PDFs are read in parallel processes
+    (one per core), so that a document and its translation take the time of the longer one."""
+    paths = [Path(p) for p in paths]
+    long_pdfs = sum(1 for p in paths if _is_long_pdf(p))
+    workers = min(long_pdfs, os.cpu_count() or 1)
+    if workers < 2 or not _can_fork():
+        return [read_source(p) for p in paths]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(read_source, p, str(p)) for p in paths]
+        return [f.result() for f in futures]
+
+
+def _is_long_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            if b"%PDF-" not in f.read(1024):
+                return False
+        import pypdfium2 as pdfium
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            return len(pdf) >= PARALLEL_PDF_PAGES
+        finally:
+            pdf.close()
+    except Exception:
+        return False  # read_source reports what is wrong with it
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import sys
+    # not inside a worker of a pool (batch, corpus): those may not start processes of their own
+    return sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
+
+
+__all__ = ["Block", "KINDS", "SourceDocument", "read_source", "read_sources", "sniff", "FORMATS_READ"]

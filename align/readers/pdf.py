@@ -27,7 +27,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -63,7 +63,7 @@ _LAO_THAI = re.compile(r"[\u0e00-\u0eff]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Char:
     ch: str
     x0: float
@@ -75,7 +75,7 @@ class _Char:
     weight: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     text: str
     x0: float
@@ -91,7 +91,6 @@ class _Line:
     cells: int = 1            # cells on this baseline (a row of a table or signature block)
     column: int = 0           # 0, or 1 for the right column of a two-column page
     kind: str = "body"        # body | furniture | footnote
-    extra: dict = field(default_factory=dict)
 
 
 def read_pdf(path: Path, name: str) -> SourceDocument:
@@ -153,13 +152,16 @@ def _page_chars(textpage, raw, rect, ox, oy) -> list[_Char]:
     out: list[_Char] = []
     tp = textpage.raw
     n = raw.FPDFText_CountChars(tp)
+    get_unicode, get_angle = raw.FPDFText_GetUnicode, raw.FPDFText_GetCharAngle
+    # (FPDFText_GetText is not one code unit per character index: characters one by one)
     for i in range(n):
-        u = raw.FPDFText_GetUnicode(tp, i)
-        if u == 2:
+        u = get_unicode(tp, i)
+        if u in (2, 0xFFFE):
             u = 0x2D  # PDFium's mark for a hyphen that ends a line: a hyphen drawn there
-        elif raw.FPDFText_IsGenerated(tp, i) or u < 32 or u in (0xFFFE, 0xFFFF, 0x200B, 0xFEFF):
-            continue  # our own spaces come from the gaps; ZWSP carries no text
-        if raw.FPDFText_GetCharAngle(tp, i) not in (0.0,) and abs(raw.FPDFText_GetCharAngle(tp, i)) > 0.01:
+        elif u < 32 or u in (0xFFFF, 0x200B, 0xFEFF) or (u == 32 and raw.FPDFText_IsGenerated(tp, i)):
+            continue  # our own spaces come from the gaps (PDFium generates only spaces and line breaks)
+        angle = get_angle(tp, i)
+        if angle > 0.01 and abs(angle - 6.2832) > 0.01:
             continue  # rotated text: stamps, margin notes
         if 0xD800 <= u <= 0xDFFF:
             ch = _surrogate(raw, tp, i, u)
@@ -191,11 +193,13 @@ def _drawn_twice(c: _Char, out: list[_Char]) -> bool:
     carries its whole cluster's text again, its box shared among the cluster's characters: a
     sliver above or below the line, or characters much narrower than the same ones just before.
     Other producers draw bold by overprinting the same glyph."""
-    recent = out[-8:]
-    if not recent:
-        return False
+    lao_thai = 0x0E00 <= ord(c.ch) <= 0x0EFF
+    # an overprinted glyph follows its first drawing at once; Lao clusters reach further back
+    recent = out[-8:] if lao_thai else out[-2:]
+    if not recent or (not lao_thai and all(k.ch != c.ch for k in recent)):
+        return False  # the common case: nothing to compare with
     height = max(k.y1 - k.y0 for k in recent)
-    if _LAO_THAI.match(c.ch) and c.y1 - c.y0 < 0.4 * height and (c.y0 - c.base > 0.3 * height or c.y1 < c.base):
+    if lao_thai and c.y1 - c.y0 < 0.4 * height and (c.y0 - c.base > 0.3 * height or c.y1 < c.base):
         return True
     # only characters on this line can be drawn over
     recent = [k for k in recent if abs(k.base - c.base) <= 0.45 * max(height, 1.0)]
@@ -219,6 +223,8 @@ def _drop_narrow_repeats(chars: list[_Char]) -> list[_Char]:
     out: list[_Char] = []
     for c in chars:
         out.append(c)
+        if not 0x0E00 <= ord(c.ch) <= 0x0EFF:
+            continue
         for m in (2, 3):
             if len(out) < 2 * m:
                 continue
