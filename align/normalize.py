@@ -201,9 +201,11 @@ def _rejoin_scattered_words(lines, lang):
         j = k
         # the run starts inside a block (the justified line's first word still sits under the
         # line before), which a list of short headings between blank lines never does
-        while k > 0 and j < len(lines) and fragment(lines[j][1]) and (lines[j][2] == 0 if j == k else lines[j][2] >= 1):
+        while j < len(lines) and fragment(lines[j][1]) and (lines[j][2] == 0 if j == k else lines[j][2] >= 1):
             j += 1
-        if j - k >= 3:
+        # at the document's start nothing sits above: five single words in a row, then
+        at_start_ok = k > 0 or (j - k >= 5 and all(len(t.split()) == 1 for _, t, _, _ in lines[k:j]))
+        if j - k >= 3 and at_start_ok:
             number, _, gap, furniture = lines[k]
             text = lines[k][1]
             # the scattered words, and the line after them: the sentence goes on there
