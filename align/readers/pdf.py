@@ -38,7 +38,7 @@ from .base import Block, SourceDocument
 # figure: a phrase space Chromium draws no glyph for is 0.23 font heights wide, while PDFium's box
 # for some ສຳ-type clusters stops up to 0.36 short of the glyph (a stray space, cosmetic only).
 SPACE_GAP = 0.2
-CJK_SPACE_GAP = 0.6
+CJK_SPACE_GAP = 0.35
 LAO_SPACE_GAP = 0.2
 _FULL_STOPS = (".", "。", "．", "!", "?", "！", "？", ":", "：")
 # Marks the end of a line broken inside a word at a soft hyphen: the next line continues the word.
