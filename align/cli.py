@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -260,8 +261,12 @@ def cmd_score(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the commands are being loaded
+        print("aligntm: interrupted", file=sys.stderr)
+        return 130
     try:
         return args.func(args)
     except InputError as e:
@@ -270,6 +275,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aligntm: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:
+        # what the system refused (a read-only directory, /proc, a full disk, a symlink loop):
+        # the user's to fix, said in one line
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"aligntm: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
+    except RuntimeError as e:
+        loop = re.match(r"Symlink loop from '(.*)'", str(e))  # pathlib's resolve() on a loop
+        if not loop:
+            raise
+        print(f"aligntm: error: {loop.group(1)}: symlink loop", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # output piped into head & co.: not an error
         sys.stderr.close()

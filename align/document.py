@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from .langs import Features, Language, Sentence, check_language, detect_language
 from .normalize import Paragraph, is_page_furniture, normalize
 from .readers import SourceDocument, read_source, read_sources
 
-SOFT_HYPHEN = "\u00ad"  # a reader's mark: this line ends inside a word broken at a soft hyphen
+SOFT_HYPHEN = "\u00ad"
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a reader's mark: this line ends inside a word broken at a soft hyphen
 
 
 @dataclass
@@ -121,6 +123,10 @@ def presegmented_sentences(text: str) -> list[Sentence]:
 def make_document(text: str, lang: str | None = None, presegmented: bool = False,
                   name: str = "input") -> Document:
     """A Document from decoded TEXT; LANG is detected from the script when None."""
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise InputError(f"{name}: not valid Unicode text: a lone surrogate U+{ord(bad.group()):04X} at "
+                         f"character {bad.start()} (decode the text with errors='replace' or fix its source)")
     return document_from_source(SourceDocument(name=name, format="text", text=text), lang, presegmented)
 
 

@@ -6,6 +6,7 @@ message instead of being decoded into mojibake.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import tempfile
@@ -80,7 +81,7 @@ def read_text(path: str | os.PathLike) -> str:
     """Read a text file, detecting its encoding (see module doc)."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file")
+        raise InputError(f"{p}: {_why_missing(p)}")
     if p.is_dir():
         raise InputError(f"{p}: is a directory, expected a file")
     try:
@@ -88,6 +89,18 @@ def read_text(path: str | os.PathLike) -> str:
     except OSError as e:
         raise InputError(f"{p}: cannot read ({e.strerror})") from None
     return decode_bytes(data, str(p))
+
+
+def _why_missing(p: Path) -> str:
+    """What to say of a path that does not exist: a symlink loop or a dangling link says so."""
+    if p.is_symlink():
+        try:
+            os.stat(p)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                return "symlink loop"
+        return f"broken symbolic link (to {os.readlink(p)})"
+    return "no such file"
 
 
 @contextmanager
@@ -99,13 +112,19 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
     p = Path(path)
     if p.parent and not p.parent.exists():
         raise InputError(f"{p}: directory {p.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
+    except OSError as e:
+        raise InputError(f"{p}: cannot write there ({e.strerror})") from None
     try:
         with open(fd, mode, encoding=encoding if "b" not in mode else None,
                   newline="\n" if "b" not in mode else None) as f:
             yield f
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual mode
-        os.replace(tmp, p)
+        try:
+            os.replace(tmp, p)
+        except OSError as e:
+            raise InputError(f"{p}: cannot write there ({e.strerror})") from None
     except BaseException:
         try:
             os.unlink(tmp)

@@ -9,6 +9,7 @@ import json
 import sys
 
 from align.errors import InputError
+from align.options import COUNT, FACTOR, PERCENT, SHARE, number_in
 
 from . import params
 
@@ -101,7 +102,7 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("tmx", "tsv"), help="default: from the extension, else tmx")
     p.add_argument("-s", "--src", metavar="LANG", help="only units with this language (ja or ja-JP), written first")
     p.add_argument("-t", "--tgt", metavar="LANG", help="only units with this language too")
-    p.add_argument("--min-confidence", type=float, metavar="X",
+    p.add_argument("--min-confidence", type=SHARE, metavar="X",
                    help="leave out units whose confidence is below X (units without one are kept)")
     p.add_argument("--origin", metavar="PATTERN",
                    help="only units imported from a file or document matching PATTERN (glob: 'job-*.tmx')")
@@ -121,8 +122,8 @@ def register(sub) -> None:
     p.add_argument("text", help="the sentence to look up")
     p.add_argument("-s", "--src", metavar="LANG", help="language of TEXT (ja, en, or a locale such as ja-JP)")
     p.add_argument("-t", "--tgt", metavar="LANG", help="language of the translations wanted")
-    p.add_argument("-k", type=int, default=params.LOOKUP_K, help=f"number of matches (default {params.LOOKUP_K})")
-    p.add_argument("--min", type=int, default=params.LOOKUP_MIN, metavar="PERCENT",
+    p.add_argument("-k", type=COUNT, default=params.LOOKUP_K, help=f"number of matches (default {params.LOOKUP_K})")
+    p.add_argument("--min", type=PERCENT, default=params.LOOKUP_MIN, metavar="PERCENT",
                    help=f"lowest match percentage shown (default {params.LOOKUP_MIN})")
     p.add_argument("--json", action="store_true", help="print as JSON (differences as spans)")
     p.set_defaults(func=cmd_lookup)
@@ -135,14 +136,14 @@ def register(sub) -> None:
     p.add_argument("memory", help=MEMORY_HELP)
     p.add_argument("term")
     p.add_argument("-l", "--lang", metavar="LANG", help="search only this language")
-    p.add_argument("-n", type=int, default=20, metavar="N", help="at most N units (default 20)")
+    p.add_argument("-n", type=COUNT, default=20, metavar="N", help="at most N units (default 20)")
     p.add_argument("--json", action="store_true", help="print as JSON (occurrences as spans)")
     p.set_defaults(func=cmd_concordance)
 
     p = tsub.add_parser("analyze", help="match-band table of a document", description=ANALYZE_HELP,
                         formatter_class=raw)
     p.add_argument("memory", help=MEMORY_HELP)
-    p.add_argument("document", help="text file (UTF-8, UTF-16 with BOM, or Shift_JIS)")
+    p.add_argument("document", help="document: text (UTF-8, UTF-16 with BOM, Shift_JIS), PDF, DOCX or HTML")
     p.add_argument("-s", "--src", metavar="LANG", help="language of the document (default: from its script)")
     p.add_argument("-t", "--tgt", metavar="LANG", help="target language (default: the memory's other language)")
     p.add_argument("--presegmented", action="store_true", help="one segment per line, used as is")
@@ -153,7 +154,7 @@ def register(sub) -> None:
     p = tsub.add_parser("dedup", help="near-duplicates", description=DEDUP_HELP, formatter_class=raw)
     p.add_argument("memory", help=MEMORY_HELP)
     p.add_argument("--merge", action="store_true", help="merge each group into one unit")
-    p.add_argument("--show", type=int, default=10, metavar="N", help="print N groups (default 10)")
+    p.add_argument("--show", type=number_in(0, kind=int), default=10, metavar="N", help="print N groups (default 10)")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_dedup)
@@ -162,14 +163,14 @@ def register(sub) -> None:
     p.add_argument("memory", help=MEMORY_HELP)
     p.add_argument("-s", "--src", metavar="LANG", help="source language of the pair (default: the memory's)")
     p.add_argument("-t", "--tgt", metavar="LANG", help="target language of the pair")
-    p.add_argument("--min-confidence", type=float, metavar="X", help="remove units with a confidence below X")
-    p.add_argument("--length-ratio", type=float, nargs="?", const=params.LENGTH_RATIO_FACTOR, metavar="FACTOR",
+    p.add_argument("--min-confidence", type=SHARE, metavar="X", help="remove units with a confidence below X")
+    p.add_argument("--length-ratio", type=FACTOR, nargs="?", const=params.LENGTH_RATIO_FACTOR, metavar="FACTOR",
                    help="remove units whose length ratio is more than FACTOR away from the median "
                         f"(default factor {params.LENGTH_RATIO_FACTOR})")
     p.add_argument("--untranslated", action="store_true", help="remove units whose target is the source")
     p.add_argument("--anchor-conflicts", action="store_true", help="remove units whose numbers differ")
     p.add_argument("--dry-run", action="store_true", help="report only, remove nothing")
-    p.add_argument("--show", type=int, default=3, metavar="N", help="print N examples per filter (default 3)")
+    p.add_argument("--show", type=number_in(0, kind=int), default=3, metavar="N", help="print N examples per filter (default 3)")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_clean)

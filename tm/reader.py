@@ -77,6 +77,7 @@ class TmxReader:
         self._seg_parts: list = []
         self._seg_tags = 0
         self._native_depth = 0
+        self._inner_segs = 0
         self._parser = None
 
     # -- driving expat -------------------------------------------------------------------
@@ -112,6 +113,10 @@ class TmxReader:
                 except _Refused as e:
                     yield from self._flush()
                     raise self._error(p.CurrentLineNumber, e.what) from None
+                except (LookupError, ValueError) as e:  # encoding="x-evil": a codec Python lacks
+                    yield from self._flush()
+                    raise self._error(p.CurrentLineNumber or 1, f"declares an encoding that cannot be read ({e}); "
+                                      "save it as UTF-8") from None
                 yield from self._flush()
                 done += len(block)
                 if self.on_progress:
@@ -148,6 +153,10 @@ class TmxReader:
     # serialised tag); the markup is only serialised when the segment has tags.
     def _start(self, name: str, attrs: dict) -> None:
         stack = self._stack
+        if self._seg_text is not None and name == "seg":
+            self._inner_segs += 1               # <seg> inside <seg> (invalid TMX): flattened, text kept
+            stack.append(name)
+            return
         if self._seg_text is not None:          # inline markup inside <seg>
             self._seg_parts.append(("<" + name + "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items()) + ">",))
             self._seg_tags += 1
@@ -167,6 +176,7 @@ class TmxReader:
         elif name == "seg":
             if self._variant is not None:
                 self._seg_text, self._seg_parts, self._seg_tags, self._native_depth = [], [], 0, 0
+                self._inner_segs = 0
         elif name == "prop" or name == "note":
             if self._unit is not None or (stack and stack[-1] == "header"):
                 self._capture, self._capture_type = [], attrs.get("type", "") if name == "prop" else None
@@ -181,6 +191,9 @@ class TmxReader:
     def _end(self, name: str) -> None:
         self._stack.pop()
         if self._seg_text is not None:
+            if name == "seg" and self._inner_segs:
+                self._inner_segs -= 1
+                return
             if name == "seg":
                 self._end_seg()
                 return

@@ -84,7 +84,8 @@ def read_source(path: str | os.PathLike, name: str | None = None) -> SourceDocum
     p = Path(path)
     name = name or str(p)
     if not p.exists():
-        raise InputError(f"{name}: no such file")
+        from ..textio import _why_missing
+        raise InputError(f"{name}: {_why_missing(p)}")
     if p.is_dir():
         raise InputError(f"{name}: is a directory, expected a file")
     try:

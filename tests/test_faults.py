@@ -1,0 +1,94 @@
+"""Broken inputs and hostile environments meet one line on stderr and exit code 2, never a
+traceback or an "internal error", and leave no output behind (issue: every fault met cleanly)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from align import InputError, align_texts
+
+JA = "日本とラオスは1955年に外交関係を樹立した。\n"
+EN = "Japan and the Lao PDR established diplomatic relations in 1955.\n"
+
+
+@pytest.fixture
+def pair(tmp_path):
+    ja, en = tmp_path / "ja.txt", tmp_path / "en.txt"
+    ja.write_text(JA, encoding="utf-8")
+    en.write_text(EN, encoding="utf-8")
+    return ja, en
+
+
+def one_line_error(code, stderr, *words):
+    assert code == 2, stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("aligntm: error: "), stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr
+    for word in words:
+        assert word in stderr, stderr
+
+
+@pytest.mark.parametrize("option", ["-o", "--tmx"])
+def test_an_output_where_nothing_can_be_written(pair, run_cli, option):
+    code, _, stderr = run_cli("align", *pair, option, "/proc/aligntm-test.out")
+    one_line_error(code, stderr, "/proc/aligntm-test.out", "cannot write")
+
+
+def test_symlink_loops_as_input_and_output(pair, tmp_path, run_cli):
+    loop = tmp_path / "loop"
+    (tmp_path / "other").symlink_to(loop)
+    loop.symlink_to(tmp_path / "other")
+    code, _, stderr = run_cli("align", loop, pair[1])
+    one_line_error(code, stderr, f"{loop}: symlink loop")
+    code, _, stderr = run_cli("align", *pair, "-o", loop)
+    one_line_error(code, stderr, f"{loop}: symlink loop")
+
+
+def test_a_broken_link_says_where_it_points(pair, tmp_path, run_cli):
+    link = tmp_path / "gone.txt"
+    link.symlink_to(tmp_path / "nowhere.txt")
+    code, _, stderr = run_cli("align", link, pair[1])
+    one_line_error(code, stderr, "broken symbolic link", "nowhere.txt")
+
+
+def test_a_lone_surrogate_from_python_is_an_input_error():
+    with pytest.raises(InputError, match="lone surrogate U\\+D800 at character 3"):
+        align_texts("日本と\ud800ラオスは外交関係を樹立した。", EN)
+
+
+@pytest.mark.parametrize("args, option", [
+    (["tm", "lookup", "--min", "-50", "m.tm", "日本"], "--min"),
+    (["tm", "lookup", "-k", "0", "m.tm", "日本"], "-k"),
+    (["tm", "clean", "--min-confidence", "nan", "m.tm"], "--min-confidence"),
+    (["tm", "clean", "--length-ratio", "0.5", "m.tm"], "--length-ratio"),
+    (["tm", "export", "m.tm", "x.tmx", "--min-confidence", "1.5"], "--min-confidence"),
+])
+def test_numbers_out_of_range_are_refused(run_cli, args, option):
+    code, _, stderr = run_cli(*args)
+    assert code == 2 and f"argument {option}:" in stderr and "out of range" in stderr, stderr
+
+
+def _tmx(body: str, encoding: str = "UTF-8") -> str:
+    return (f'<?xml version="1.0" encoding="{encoding}"?>\n<tmx version="1.4"><header srclang="ja-JP" '
+            'segtype="sentence" o-tmf="x" adminlang="en" datatype="plaintext" creationtool="x" '
+            f'creationtoolversion="1"/><body>{body}</body></tmx>\n')
+
+
+def test_a_tmx_in_an_unknown_encoding_is_refused(tmp_path, run_cli):
+    memory, tmx = tmp_path / "m.tm", tmp_path / "evil.tmx"
+    tmx.write_text(_tmx("", "x-evil"), encoding="utf-8")
+    assert run_cli("tm", "create", memory)[0] == 0
+    code, _, stderr = run_cli("tm", "import", memory, tmx)
+    assert code == 2 and "aligntm: error:" in stderr and "x-evil" in stderr and "Traceback" not in stderr
+
+
+def test_a_seg_inside_a_seg_is_flattened_and_exports_cleanly(tmp_path, run_cli):
+    memory, tmx, out = tmp_path / "m.tm", tmp_path / "nested.tmx", tmp_path / "out.tmx"
+    tmx.write_text(_tmx('<tu><tuv xml:lang="ja-JP"><seg>日本<seg>と</seg>ラオス</seg></tuv>'
+                        '<tuv xml:lang="en-US"><seg>Japan and Laos</seg></tuv></tu>'), encoding="utf-8")
+    assert run_cli("tm", "create", memory)[0] == 0
+    assert run_cli("tm", "import", memory, tmx)[0] == 0
+    code, _, stderr = run_cli("tm", "export", memory, out)
+    assert code == 0, stderr
+    segs = [seg.text for seg in ET.parse(out).getroot().iter("seg")]
+    assert segs == ["日本とラオス", "Japan and Laos"]
