@@ -9,17 +9,22 @@ The same operations as the CLI: segment_text/segment_file (aligntm segment), ali
 align_texts (aligntm align), batch (aligntm batch), score_paths (aligntm score), and
 tm.write_tmx for TMX 1.4b.
 """
-from .aligner import Bead, align_features
-from .api import Alignment, align_documents, align_files, align_texts
-from .batch import batch
-from .document import Document, load_document, make_document, segment_text
 from .errors import InputError
-from .scoring_files import score_paths
-from .score import Score, score
+from .lazy import lazy_exports
+
+__getattr__ = lazy_exports(__name__, {
+    "Bead": ".aligner", "align_features": ".aligner",
+    "Alignment": ".api", "align_documents": ".api", "align_files": ".api", "align_texts": ".api",
+    "batch": ".batch",
+    "Document": ".document", "load_document": ".document", "make_document": ".document",
+    "segment_text": ".document",
+    "score_paths": ".scoring_files", "Score": ".score", "score": ".score",
+})
 
 
 def segment_file(path, lang: str | None = None):
     """Sentences of the file at PATH (normalised and segmented)."""
+    from .document import load_document
     return load_document(path, lang).sentences
 
 

@@ -8,8 +8,13 @@ Modules: manifest (which documents), worker (one document, on a Dask worker), cl
 engine), runlog (run.jsonl and what is done), units (per-document units and the combined TMX),
 progress (bar or lines), runner (the run), cli (the command).
 """
-from .manifest import CorpusDocument, Manifest, load_manifest, pair_directories, read_manifest
-from .runner import CorpusResult, run_corpus
+from ..lazy import lazy_exports
+
+__getattr__ = lazy_exports(__name__, {
+    "CorpusDocument": ".manifest", "Manifest": ".manifest", "load_manifest": ".manifest",
+    "pair_directories": ".manifest", "read_manifest": ".manifest",
+    "CorpusResult": ".runner", "run_corpus": ".runner",
+})
 
 __all__ = ["CorpusDocument", "CorpusResult", "Manifest", "load_manifest", "pair_directories", "read_manifest",
            "run_corpus"]

@@ -7,8 +7,11 @@ alignment, and pictures of the alignment path, as one self-contained HTML page a
     write_json(report, "report.json")
     report.summary["flagged_pairs"], report.flags[0]["reason"]
 """
-from .html_report import render_html, write_html
-from .json_report import write_json
-from .report import Report, build_report
+from ..lazy import lazy_exports
+
+__getattr__ = lazy_exports(__name__, {
+    "render_html": ".html_report", "write_html": ".html_report", "write_json": ".json_report",
+    "Report": ".report", "build_report": ".report",
+})
 
 __all__ = ["Report", "build_report", "render_html", "write_html", "write_json"]
