@@ -92,3 +92,17 @@ def test_a_seg_inside_a_seg_is_flattened_and_exports_cleanly(tmp_path, run_cli):
     assert code == 0, stderr
     segs = [seg.text for seg in ET.parse(out).getroot().iter("seg")]
     assert segs == ["日本とラオス", "Japan and Laos"]
+
+
+def test_a_huge_japanese_sentence_is_tokenised_in_pieces():
+    # a megabyte-long line without 。 crashed MeCab; it now gets pieces of MECAB_PIECE characters
+    from align.langs import ja
+    text = "日本とラオスは外交関係を樹立し、" * 5000            # 80,000 characters, four pieces
+    pieces = list(ja._mecab_pieces(text))
+    assert len(pieces) == 4 and "".join(pieces) == text
+    assert all(len(p) <= ja.MECAB_PIECE and p.endswith("、") for p in pieces[:-1])
+    tokens = ja.tokenize(text)
+    assert "".join(t.surface for t in tokens) == text
+    assert tokens[-1].end == len(text) and all(a.end <= b.start for a, b in zip(tokens, tokens[1:]))
+    alignment = align_texts(text + "\n", EN, "ja", "en")
+    assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,))]

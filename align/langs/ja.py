@@ -47,7 +47,7 @@ def tokenize(folded: str) -> list[Token]:
     """
     out = []
     pos = 0
-    for line in _tagger().parse(folded).split("\n"):
+    for line in (line for piece in _mecab_pieces(folded) for line in _tagger().parse(piece).split("\n")):
         if line == "EOS" or not line:
             continue
         f = line.split("\t")
@@ -63,6 +63,23 @@ def tokenize(folded: str) -> list[Token]:
         out.append(Token(surface, start, end, pos_tags[0], pos_tags[1], pos_tags[2], f[6] or "*",
                          f[3] or None, f[2] or None))
     return out
+
+
+# MeCab is given at most this many characters at once: a megabyte-long "sentence" without 。
+# (a table dumped as one line) crashed it (segmentation fault at 1,000,000 characters).
+MECAB_PIECE = 20_000
+
+
+def _mecab_pieces(text: str):
+    """TEXT in pieces MeCab can take, cut after a 、。 or a space near the limit where there is one."""
+    start = 0
+    while len(text) - start > MECAB_PIECE:
+        end = start + MECAB_PIECE
+        cut = max(text.rfind(mark, end - 2000, end) for mark in "、。 \u3000,")
+        end = cut + 1 if cut > start else end
+        yield text[start:end]
+        start = end
+    yield text[start:]
 
 
 class Japanese(Language):
