@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import formats
 from .errors import InputError
+from .textio import outputs_together
 
 EPILOG_ALIGN = """examples:
   aligntm align ja.txt en.txt -o pairs.tsv --tmx memory.tmx
@@ -168,12 +169,13 @@ def cmd_align(args) -> int:
     alignment = align_files(args.src, args.tgt, args.src_lang, args.tgt_lang, args.presegmented,
                             args.length_only)
     fmt = _format_for(args.output, args.format)
-    if args.output:
-        formats.write(alignment, args.output, fmt)
-    else:
+    with outputs_together():  # -o and --tmx both, or neither
+        n = write_tmx(alignment, args.tmx, args.src_locale, args.tgt_locale) if args.tmx else 0
+        if args.output:
+            formats.write(alignment, args.output, fmt)
+    if not args.output:
         formats.write_stream(alignment, sys.stdout, fmt)
     if args.tmx:
-        n = write_tmx(alignment, args.tmx, args.src_locale, args.tgt_locale)
         print(f"aligntm: wrote {n} translation units to {args.tmx}", file=sys.stderr)
     return 0
 
@@ -203,16 +205,17 @@ def _align_three(args) -> int:
     if pivot not in docs:
         raise InputError(f"--pivot {pivot}: no {pivot} document among the inputs ({', '.join(docs)})")
     multi = align_pivot(docs, pivot, length_only=args.length_only)
-    if args.output:
-        fmt = _format_for(args.output, args.format)
-        for pair, alignment in pair_alignments(multi).items():
-            formats.write(alignment, args.output.replace("{pair}", pair), fmt)
-    if args.tmx:
-        locales = {}
-        for lang, option in zip(docs, (args.src_locale, args.tgt_locale, args.third_locale)):
-            if option:
-                locales[lang] = option
-        n = write_multilingual_tmx(multi, args.tmx, locales)
+    with outputs_together():
+        if args.output:
+            fmt = _format_for(args.output, args.format)
+            for pair, alignment in pair_alignments(multi).items():
+                formats.write(alignment, args.output.replace("{pair}", pair), fmt)
+        if args.tmx:
+            locales = {}
+            for lang, option in zip(docs, (args.src_locale, args.tgt_locale, args.third_locale)):
+                if option:
+                    locales[lang] = option
+            n = write_multilingual_tmx(multi, args.tmx, locales)
         print(f"aligntm: wrote {n} translation units ({', '.join(docs)}; pivot {pivot}) to {args.tmx}",
               file=sys.stderr)
     return 0
@@ -260,7 +263,18 @@ def cmd_score(args) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that outputs being written are removed."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -275,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aligntm: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("aligntm: terminated", file=sys.stderr)
+        return 143
     except OSError as e:
         # what the system refused (a read-only directory, /proc, a full disk, a symlink loop):
         # the user's to fix, said in one line

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import codecs
 import errno
+import glob
 import os
 import re
 import tempfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from .errors import InputError
@@ -103,17 +105,41 @@ def _why_missing(p: Path) -> str:
     return "no such file"
 
 
+# Outputs of one command that must appear together: (temporary, final) pairs renamed at the end.
+_STAGED: ContextVar[list | None] = ContextVar("aligntm_staged_outputs", default=None)
+
+
+@contextmanager
+def outputs_together():
+    """Files written with atomic_writer inside this block appear together when it ends without
+    error (renamed into place one after the other), or none of them does."""
+    staged: list[tuple[str, Path]] = []
+    token = _STAGED.set(staged)
+    try:
+        yield
+        for tmp, final in staged:
+            _rename(tmp, final)
+        staged.clear()
+    finally:
+        _STAGED.reset(token)
+        for tmp, _ in staged:
+            _unlink(tmp)
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8"):
     """Write to a temporary file beside PATH and rename it over PATH only on success.
 
-    A failed or interrupted write leaves no half-written output behind.
+    A failed or interrupted write leaves no half-written output behind; inside
+    outputs_together() the rename waits for the block's end. Temporaries named for this PATH
+    that a killed run left (its process gone) are removed first.
     """
     p = Path(path)
     if p.parent and not p.parent.exists():
         raise InputError(f"{p}: directory {p.parent} does not exist")
+    _remove_orphans(p)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}.", suffix=".part", dir=p.parent or ".")
     except OSError as e:
         raise InputError(f"{p}: cannot write there ({e.strerror})") from None
     try:
@@ -121,13 +147,43 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
                   newline="\n" if "b" not in mode else None) as f:
             yield f
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual mode
-        try:
-            os.replace(tmp, p)
-        except OSError as e:
-            raise InputError(f"{p}: cannot write there ({e.strerror})") from None
+        staged = _STAGED.get()
+        if staged is not None:
+            staged.append((tmp, p))
+        else:
+            _rename(tmp, p)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _unlink(tmp)
         raise
+
+
+def _rename(tmp: str, final: Path) -> None:
+    try:
+        os.replace(tmp, final)
+    except OSError as e:
+        raise InputError(f"{final}: cannot write there ({e.strerror})") from None
+
+
+def _unlink(path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _remove_orphans(p: Path) -> None:
+    """Remove .NAME.PID.*.part files beside P whose process no longer runs (a kill -9)."""
+    try:
+        candidates = list((p.parent if str(p.parent) else Path(".")).glob(f".{glob.escape(p.name)}.*.part"))
+    except OSError:
+        return
+    for candidate in candidates:
+        pid = candidate.name[len(p.name) + 2:].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            _unlink(candidate)
+        except OSError:
+            pass  # another user's process: leave its file alone

@@ -106,3 +106,45 @@ def test_a_huge_japanese_sentence_is_tokenised_in_pieces():
     assert tokens[-1].end == len(text) and all(a.end <= b.start for a, b in zip(tokens, tokens[1:]))
     alignment = align_texts(text + "\n", EN, "ja", "en")
     assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,))]
+
+
+def test_outputs_appear_together_or_not_at_all(pair, tmp_path, run_cli):
+    out = tmp_path / "pairs.tsv"
+    code, _, stderr = run_cli("align", *pair, "-o", out, "--tmx", "/proc/aligntm-test.tmx")
+    one_line_error(code, stderr, "/proc/aligntm-test.tmx")
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))   # the TSV was not left alone
+    code, _, _ = run_cli("align", *pair, "-o", out, "--tmx", tmp_path / "memory.tmx")
+    assert code == 0 and out.exists() and (tmp_path / "memory.tmx").exists()
+
+
+def test_sigterm_leaves_no_partial_output(corpus_dir, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    # a long document so that the signal comes while the command works
+    ja, en = tmp_path / "ja.txt", tmp_path / "en.txt"
+    ja.write_text((corpus_dir / "ja.txt").read_text(encoding="utf-8") * 30, encoding="utf-8")
+    en.write_text((corpus_dir / "en.txt").read_text(encoding="utf-8") * 30, encoding="utf-8")
+    out = tmp_path / "out.tsv"
+    process = subprocess.Popen([sys.executable, "-m", "align.cli", "align", ja, en, "-o", out, "--tmx",
+                                tmp_path / "out.tmx"], stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the command finished before the signal came")
+    assert process.returncode == 143 and stderr == "aligntm: terminated\n", stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["en.txt", "ja.txt"]
+
+
+def test_a_part_file_left_by_a_killed_run_is_removed(pair, tmp_path, run_cli):
+    import subprocess
+    gone = subprocess.Popen(["true"])
+    gone.wait()                                   # a process id that no longer runs
+    orphan = tmp_path / f".out.tsv.{gone.pid}.x1y2z3.part"
+    orphan.write_text("half", encoding="utf-8")
+    alive = tmp_path / f".out.tsv.{__import__('os').getppid()}.a1b2c3.part"   # a running process: kept
+    alive.write_text("busy", encoding="utf-8")
+    code, _, _ = run_cli("align", *pair, "-o", tmp_path / "out.tsv")
+    assert code == 0 and not orphan.exists() and alive.exists()
