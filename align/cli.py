@@ -216,6 +216,7 @@ def _align_three(args) -> int:
                 if option:
                     locales[lang] = option
             n = write_multilingual_tmx(multi, args.tmx, locales)
+    if args.tmx:
         print(f"aligntm: wrote {n} translation units ({', '.join(docs)}; pivot {pivot}) to {args.tmx}",
               file=sys.stderr)
     return 0
