@@ -9,11 +9,11 @@ from pathlib import Path
 
 from .errors import InputError
 from .langs import Features, Language, Sentence, check_language, detect_language, get_language
+from .langs.base import SOFT_HYPHEN
 from .normalize import Paragraph, is_page_furniture, normalize
 from .readers import SourceDocument, read_source, read_sources
 
-SOFT_HYPHEN = "\u00ad"
-_SURROGATE = re.compile("[\ud800-\udfff]")  # a reader's mark: this line ends inside a word broken at a soft hyphen
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -81,12 +81,7 @@ def paragraphs_of(source: SourceDocument, lang: Language) -> list[Paragraph]:
         lines = [line.strip() for line in lines if line.strip()]
         if not lines:
             continue
-        joined = lines[0]
-        for nxt in lines[1:]:
-            if joined.endswith(SOFT_HYPHEN):
-                joined = joined[:-1] + nxt   # the reader saw the word broken at a soft hyphen
-            else:
-                joined = lang.join_lines(joined, nxt)
+        joined = lang.join_wrapped(lines)
         out.append(Paragraph(joined.replace(SOFT_HYPHEN, ""), block.kind, 0, block.page))
     return out
 

@@ -128,10 +128,7 @@ def normalize(text: str, lang) -> list[Paragraph]:
     def flush():
         nonlocal current
         if current:
-            joined = current[0]
-            for nxt in current[1:]:
-                joined = lang.join_lines(joined, nxt)
-            paragraphs.append(Paragraph(joined, kind, start))
+            paragraphs.append(Paragraph(lang.join_wrapped(current), kind, start))
         current = []
 
     prev, prev_columns = None, False

@@ -148,3 +148,15 @@ def test_a_part_file_left_by_a_killed_run_is_removed(pair, tmp_path, run_cli):
     alive.write_text("busy", encoding="utf-8")
     code, _, _ = run_cli("align", *pair, "-o", tmp_path / "out.tsv")
     assert code == 0 and not orphan.exists() and alive.exists()
+
+
+def test_eighty_thousand_wrapped_lines_join_into_one_paragraph():
+    # they were joined by growing one string (a minute for 80,000 lines); now by parts
+    from align.langs import get_language
+    en = get_language("en")
+    lines = ["The two Prime Ministers welcomed the frequent exchanges between the two coun-",
+             "tries and the active exchanges between parliaments and political"] * 40_000
+    joined = en.join_wrapped(lines)
+    assert joined.startswith("The two Prime Ministers welcomed the frequent exchanges between the two "
+                             "countries and the active exchanges between parliaments and political The two")
+    assert len(joined) == sum(len(line) for line in lines) + 40_000 - 1 - 40_000   # spaces in, hyphens out

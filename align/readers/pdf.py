@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..langs.base import SOFT_HYPHEN  # ends a line broken inside a word
 from .base import Block, SourceDocument
 
 # A gap between two characters wider than this share of the font's height is a space; between
@@ -41,8 +42,7 @@ SPACE_GAP = 0.2
 CJK_SPACE_GAP = 0.35
 LAO_SPACE_GAP = 0.2
 _FULL_STOPS = (".", "。", "．", "!", "?", "！", "？", ":", "：")
-# Marks the end of a line broken inside a word at a soft hyphen: the next line continues the word.
-SOFT_HYPHEN = "\u00ad"
+
 # A gap wider than this many line heights splits a line into separate cells.
 CELL_GAP = 2.5
 # A vertical gap this much wider than the body's line spacing starts a new paragraph.
