@@ -160,3 +160,45 @@ def test_eighty_thousand_wrapped_lines_join_into_one_paragraph():
     assert joined.startswith("The two Prime Ministers welcomed the frequent exchanges between the two "
                              "countries and the active exchanges between parliaments and political The two")
     assert len(joined) == sum(len(line) for line in lines) + 40_000 - 1 - 40_000   # spaces in, hyphens out
+
+
+def _import(run_cli, tmp_path, tmx_path):
+    memory = tmp_path / "m.tm"
+    if not memory.exists():
+        assert run_cli("tm", "create", memory)[0] == 0
+    return run_cli("tm", "import", memory, tmx_path), memory
+
+
+def test_a_huge_attribute_is_refused_in_bounded_time_and_memory(tmp_path, run_cli):
+    tmx = tmp_path / "attribute.tmx"
+    with open(tmx, "w", encoding="utf-8") as f:       # 20 MB of attribute value, written in blocks
+        f.write(_tmx("")[:-len("</body></tmx>\n")] + '<tu tuid="')
+        for _ in range(20):
+            f.write("x" * (1 << 20))
+        f.write('"><tuv xml:lang="ja-JP"><seg>日本</seg></tuv><tuv xml:lang="en-US"><seg>Japan</seg></tuv></tu>'
+                "</body></tmx>\n")
+    (code, _, stderr), _ = _import(run_cli, tmp_path, tmx)
+    assert code == 2 and "without a '>'" in stderr and "Traceback" not in stderr
+
+
+def test_a_huge_segment_is_refused(tmp_path, run_cli):
+    tmx = tmp_path / "seg.tmx"
+    tmx.write_text(_tmx('<tu><tuv xml:lang="ja-JP"><seg>' + "日本>" * 400_000 + '</seg></tuv>'
+                        '<tuv xml:lang="en-US"><seg>Japan</seg></tuv></tu>'), encoding="utf-8")
+    (code, _, stderr), _ = _import(run_cli, tmp_path, tmx)
+    assert code == 2 and "<seg> of more than 1,000,000 characters" in stderr
+
+
+def test_deeply_nested_inline_markup_exports_a_file_xml_tools_read(tmp_path, run_cli):
+    lxml = pytest.importorskip("lxml.etree")
+    depth = 100_000
+    tmx = tmp_path / "deep.tmx"
+    tmx.write_text(_tmx('<tu><tuv xml:lang="ja-JP"><seg>' + '<hi x="1">' * depth + "日本" + "</hi>" * depth
+                        + '</seg></tuv><tuv xml:lang="en-US"><seg>Japan</seg></tuv></tu>'), encoding="utf-8")
+    (code, _, stderr), memory = _import(run_cli, tmp_path, tmx)
+    assert code == 0, stderr
+    out = tmp_path / "out.tmx"
+    assert run_cli("tm", "export", memory, out)[0] == 0
+    root = lxml.parse(str(out)).getroot()              # lxml refuses nesting deeper than 256
+    seg = root.find("body/tu/tuv/seg")
+    assert "".join(seg.itertext()) == "日本" and max(len(list(e.iterancestors())) for e in seg.iter()) < 80

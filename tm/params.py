@@ -65,6 +65,13 @@ INDEX_MAX_SEGMENTS = 16
 # the units completed in it. Reading 30k units took 1.3-1.6 s with 16 KiB to 1 MiB blocks
 # alike; 64 KiB it is.
 READ_BLOCK = 1 << 16
+# Bounds that keep reading a hostile TMX in bounded memory and linear time. A translation unit
+# holds a sentence or a few: a <seg> of a million characters is not one (a 100 MB <seg> took
+# 1.7 GB to import), and expat re-reads an unfinished tag at every block (a 100 MB attribute
+# took 7 minutes). Inline markup nested deeper than XML tools accept (lxml: 256) is flattened.
+MAX_SEG_CHARS = 1_000_000
+MAX_BYTES_WITHOUT_TAG_END = 16 << 20
+MAX_INLINE_DEPTH = 64
 # Rows inserted per executemany() call during an import.
 IMPORT_BATCH = 5_000
 # SQLite page cache during imports and index builds, in KiB: the unique index on the unit

@@ -78,6 +78,8 @@ class TmxReader:
         self._seg_tags = 0
         self._native_depth = 0
         self._inner_segs = 0
+        self._inline_kept: list[bool] = []      # per open inline tag in <seg>: kept in the markup?
+        self._seg_chars = 0
         self._parser = None
 
     # -- driving expat -------------------------------------------------------------------
@@ -102,9 +104,17 @@ class TmxReader:
             f = open(self.path, "rb")
         except OSError as e:
             raise InputError(f"{self.name}: cannot read ({e.strerror})") from None
+        since_tag_end = 0
         with f:
             while True:
                 block = f.read(params.READ_BLOCK)
+                last = block.rfind(b">")
+                since_tag_end = since_tag_end + len(block) if last < 0 else len(block) - last - 1
+                if since_tag_end > params.MAX_BYTES_WITHOUT_TAG_END:
+                    yield from self._flush()
+                    raise self._error(p.CurrentLineNumber, f"more than {params.MAX_BYTES_WITHOUT_TAG_END >> 20} MB "
+                                      "without a '>': an attribute or a text this long is not a translation "
+                                      "unit; refused")
                 try:
                     p.Parse(block, not block)
                 except expat.ExpatError as e:
@@ -157,7 +167,12 @@ class TmxReader:
             self._inner_segs += 1               # <seg> inside <seg> (invalid TMX): flattened, text kept
             stack.append(name)
             return
+        if self._seg_text is not None and len(self._inline_kept) >= params.MAX_INLINE_DEPTH:
+            self._inline_kept.append(False)     # nested too deep: the tag goes, its text stays
+            stack.append(name)
+            return
         if self._seg_text is not None:          # inline markup inside <seg>
+            self._inline_kept.append(True)
             self._seg_parts.append(("<" + name + "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items()) + ">",))
             self._seg_tags += 1
             if name in NATIVE_CODE or self._native_depth:
@@ -176,7 +191,7 @@ class TmxReader:
         elif name == "seg":
             if self._variant is not None:
                 self._seg_text, self._seg_parts, self._seg_tags, self._native_depth = [], [], 0, 0
-                self._inner_segs = 0
+                self._inner_segs, self._inline_kept, self._seg_chars = 0, [], 0
         elif name == "prop" or name == "note":
             if self._unit is not None or (stack and stack[-1] == "header"):
                 self._capture, self._capture_type = [], attrs.get("type", "") if name == "prop" else None
@@ -196,6 +211,8 @@ class TmxReader:
                 return
             if name == "seg":
                 self._end_seg()
+                return
+            if not self._inline_kept.pop():
                 return
             parts = self._seg_parts
             last = parts[-1]
@@ -253,6 +270,10 @@ class TmxReader:
 
     def _chars(self, data: str) -> None:
         if self._seg_text is not None:
+            self._seg_chars += len(data)
+            if self._seg_chars > params.MAX_SEG_CHARS:
+                raise _Refused(f"a <seg> of more than {params.MAX_SEG_CHARS:,} characters: not a translation "
+                               "unit; refused")
             self._seg_parts.append(data)
             if not self._native_depth:
                 self._seg_text.append(data)
