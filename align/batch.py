@@ -35,6 +35,17 @@ def paired_documents(src_dir: Path, tgt_dir: Path) -> tuple[list[str], list[str]
     return both, sorted(src ^ tgt)
 
 
+# Inputs whose output must not keep their name: OUT_DIR/statement.pdf holding JSONL would be
+# taken for a PDF. Their outputs are NAME.FORMAT (statement.pdf.jsonl); text files keep NAME, the
+# layout `aligntm score GOLD_DIR OUT_DIR` pairs by name.
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".xhtml")
+
+
+def output_name(name: str, fmt: str) -> str:
+    """The name of NAME's output in a batch output directory."""
+    return f"{name}.{fmt}" if name.lower().endswith(DOCUMENT_SUFFIXES) else name
+
+
 def _work(job):
     name, src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only = job
     try:
@@ -82,7 +93,7 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
             if error:
                 result.failed[name] = error
                 continue
-            formats.write(alignment, out_dir / name, fmt)
+            formats.write(alignment, out_dir / output_name(name, fmt), fmt)
             if tmx_path:
                 if tmx is None:
                     tmx = TmxWriter(tmx_path, srclang=src_locale or alignment.src.lang.locale).__enter__()

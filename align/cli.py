@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("batch", help="align every pair of same-named files in two directories",
                        description="Align SRC_DIR/NAME with TGT_DIR/NAME for every NAME found in both and "
-                                   "write OUT_DIR/NAME (beads by default, the layout `aligntm score` reads).")
+                                   "write OUT_DIR/NAME (beads by default, the layout `aligntm score` reads); "
+                                   "the output of a PDF, DOCX or HTML file is NAME.FORMAT (statement.pdf.jsonl).")
     p.add_argument("src_dir")
     p.add_argument("tgt_dir")
     p.add_argument("out_dir")

@@ -450,3 +450,15 @@ def test_long_pdfs_are_read_side_by_side_with_the_same_result(pdfs, monkeypatch)
     assert [s.blocks for s in side_by_side] == [s.blocks for s in one_by_one]
     with pytest.raises(InputError, match="password"):
         readers.read_sources([pdfs["en"], pdfs["encrypted"]])
+
+
+def test_batch_outputs_of_pdfs_are_named_for_their_format(pdfs, tmp_path, run_cli):
+    ja, en, out = tmp_path / "ja", tmp_path / "en", tmp_path / "out"
+    ja.mkdir(), en.mkdir()
+    (ja / "statement.pdf").write_bytes(pdfs["ja"].read_bytes())
+    (en / "statement.pdf").write_bytes(pdfs["en"].read_bytes())
+    code, _, stderr = run_cli("batch", ja, en, out, "--format", "jsonl", "-q", "-j", "1", "-s", "ja", "-t", "en")
+    assert code == 0, stderr
+    assert [p.name for p in out.iterdir()] == ["statement.pdf.jsonl"]
+    first = json.loads((out / "statement.pdf.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["src_place"]["page"] == 1 and first["src_place"]["document"].endswith("statement.pdf")
