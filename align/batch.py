@@ -46,6 +46,14 @@ def output_name(name: str, fmt: str) -> str:
     return f"{name}.{fmt}" if name.lower().endswith(DOCUMENT_SUFFIXES) else name
 
 
+def _quiet_worker() -> None:
+    # Ctrl-C reaches the whole process group: the main process stops the pool and says so in one
+    # line; the workers must not each print a traceback
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM
+
+
 def _work(job):
     name, src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only = job
     try:
@@ -86,7 +94,7 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
         if jobs == 1:
             results = map(_work, work)
         else:
-            pool = get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs)
+            pool = get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs, initializer=_quiet_worker)
             results = pool.imap(_work, work, chunksize=1)
         for name, alignment, error in results:
             bar.update(1)

@@ -138,11 +138,12 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
     if p.parent and not p.parent.exists():
         raise InputError(f"{p}: directory {p.parent} does not exist")
     _remove_orphans(p)
+    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}.", suffix=".part", dir=p.parent or ".")
-    except OSError as e:
-        raise InputError(f"{p}: cannot write there ({e.strerror})") from None
-    try:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}.", suffix=".part", dir=p.parent or ".")
+        except OSError as e:
+            raise InputError(f"{p}: cannot write there ({e.strerror})") from None
         with open(fd, mode, encoding=encoding if "b" not in mode else None,
                   newline="\n" if "b" not in mode else None) as f:
             yield f
@@ -153,7 +154,8 @@ def atomic_writer(path: str | os.PathLike, mode: str = "w", encoding: str | None
         else:
             _rename(tmp, p)
     except BaseException:
-        _unlink(tmp)
+        if tmp is not None:
+            _unlink(tmp)
         raise
 
 

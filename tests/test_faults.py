@@ -202,3 +202,24 @@ def test_deeply_nested_inline_markup_exports_a_file_xml_tools_read(tmp_path, run
     root = lxml.parse(str(out)).getroot()              # lxml refuses nesting deeper than 256
     seg = root.find("body/tu/tuv/seg")
     assert "".join(seg.itertext()) == "日本" and max(len(list(e.iterancestors())) for e in seg.iter()) < 80
+
+
+def test_ctrl_c_during_a_batch_prints_one_line_and_leaves_no_part_file(corpus_dir, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    ja, en, out = tmp_path / "ja", tmp_path / "en", tmp_path / "out"
+    ja.mkdir(), en.mkdir()
+    for k in range(60):
+        (ja / f"doc{k:02d}").write_bytes((corpus_dir / "ja.txt").read_bytes())
+        (en / f"doc{k:02d}").write_bytes((corpus_dir / "en.txt").read_bytes())
+    process = subprocess.Popen([sys.executable, "-m", "align.cli", "batch", ja, en, out, "-j", "2", "-q",
+                                "--tmx", tmp_path / "all.tmx"], stderr=subprocess.PIPE, text=True)
+    time.sleep(4.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the batch finished before the signal came")
+    assert process.returncode == 130 and stderr == "aligntm: interrupted\n", stderr   # no worker tracebacks
+    assert not list(tmp_path.rglob("*.part")) and not (tmp_path / "all.tmx").exists()
