@@ -26,8 +26,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """TEXT made safe for XML character data."""
-    return escape(_FORBIDDEN.sub("", text))
+    """TEXT made safe for XML character data (a CR as &#13;: parsers read a literal one as LF)."""
+    return escape(_FORBIDDEN.sub("", text), {"\r": "&#13;"})
 
 
 def xml_attr(text: str) -> str:
@@ -78,8 +78,9 @@ class TmxWriter:
 
         Units with fewer than two languages are not translations and are skipped (returns False).
         """
-        segments = {lang: _one_line(text).strip() for lang, text in segments.items()}
-        segments = {lang: text for lang, text in segments.items() if _FORBIDDEN.sub("", text)}
+        # forbidden characters go first, so that a segment of nothing else counts as empty
+        segments = {lang: _one_line(_FORBIDDEN.sub("", text)).strip() for lang, text in segments.items()}
+        segments = {lang: text for lang, text in segments.items() if text}
         if len(segments) < 2:
             return False
         out = [f'    <tu creationdate="{self.date}">\n']
