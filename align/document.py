@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,8 +92,15 @@ def segment_paragraphs(paragraphs: list[Paragraph], lang: Language) -> list[Sent
     sentences = []
     for number, paragraph in enumerate(paragraphs, 1):
         for s in lang.segment(paragraph.text, paragraph.kind):
+            if not _visible(s.text):
+                continue  # control characters and spaces only (a line of NULs): nothing to translate
             sentences.append(dataclasses.replace(s, paragraph=number, page=paragraph.page, line=paragraph.line))
     return sentences
+
+
+def _visible(text: str) -> bool:
+    """Does TEXT hold a letter, digit, mark, punctuation or symbol (not only controls and spaces)?"""
+    return any(unicodedata.category(c)[0] not in "CZ" for c in text)
 
 
 def segment_text(text: str, lang: Language | str) -> list[Sentence]:

@@ -223,3 +223,9 @@ def test_ctrl_c_during_a_batch_prints_one_line_and_leaves_no_part_file(corpus_di
         pytest.skip("the batch finished before the signal came")
     assert process.returncode == 130 and stderr == "aligntm: interrupted\n", stderr   # no worker tracebacks
     assert not list(tmp_path.rglob("*.part")) and not (tmp_path / "all.tmx").exists()
+
+
+def test_a_line_of_control_characters_is_not_a_sentence():
+    alignment = align_texts("日本はラオスと協力する。\n", "Japan cooperates with Laos.\n\x00\t\x00\n", "ja", "en")
+    assert alignment.tgt.texts == ["Japan cooperates with Laos."]
+    assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,))]
