@@ -55,6 +55,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+# what bench_accuracy.py already does: find the aligntm command, report figures and versions
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_accuracy import Fatal, _f, _import_langs, _version, aligntm_command  # noqa: E402
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_TOOLS = REPO.parent / "shared" / "tools"
 DEFAULT_WORK = Path("~/.cache/aligntm/bench-documents")
@@ -102,10 +106,6 @@ needs: pdftotext, pdf, docx and html need chromium, poppler-utils, fonts-ipafont
 """
 
 
-class Fatal(Exception):
-    """A usage or setup problem: one line on stderr, exit code 2."""
-
-
 class RunError(Exception):
     """A command failed as a whole."""
 
@@ -115,37 +115,6 @@ def log(msg: str = "") -> None:
 
 
 # --- the aligntm command ----------------------------------------------------------------
-
-def _import_langs():
-    """align.langs, from the installed package or, failing that, from this repository."""
-    try:
-        import align.langs as langs
-        return langs, False
-    except ImportError:
-        pass
-    sys.path.insert(0, str(REPO))
-    try:
-        import align.langs as langs
-        return langs, True
-    except ImportError as e:
-        raise Fatal(f"cannot import the aligntm package with {sys.executable} ({e}); run this script "
-                    f"with the Python of the environment aligntm is installed in")
-
-
-def aligntm_command(from_repo: bool) -> tuple[list[str], dict[str, str] | None]:
-    """The aligntm executable next to sys.executable, else `python -m align.cli`; and the
-    environment to run it in (None: inherit)."""
-    bindir = Path(sys.executable).parent          # not resolved: a venv's python is a symlink
-    for name in ("aligntm", "aligntm.exe"):
-        exe = bindir / name
-        if exe.is_file() and os.access(exe, os.X_OK):
-            return [str(exe)], None
-    if from_repo:  # the package is not installed: run it from this repository
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-        return [sys.executable, "-m", "align.cli"], env
-    return [sys.executable, "-m", "align.cli"], None
-
 
 def show(cmd: list[str], env: dict[str, str] | None = None) -> str:
     prefix = f"PYTHONPATH={shlex.quote(env['PYTHONPATH'])} " if env else ""
@@ -636,10 +605,6 @@ class Bench:
 
 # --- output -----------------------------------------------------------------------------
 
-def _f(x, fmt="{:.4f}"):
-    return "-" if x is None else fmt.format(x)
-
-
 def print_table(rows: list[dict]) -> None:
     head = ["set", "format", "docs", "failed", "strict F1", "lax F1", "F1 ok docs", "1/line F1", "secs", "note"]
     table = []
@@ -902,14 +867,6 @@ def bench(args) -> int:
             print(f"bench_documents: error: {f}", file=sys.stderr)
         return 1
     return 0
-
-
-def _version() -> str | None:
-    try:
-        from importlib.metadata import version
-        return version("aligntm")
-    except Exception:
-        return None
 
 
 if __name__ == "__main__":

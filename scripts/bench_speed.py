@@ -65,23 +65,27 @@ KYOTO = ("ja-en", "kyoto-dev")
 JA_WIDTH, EN_WIDTH = 40, 90
 
 # Runs in a fresh interpreter: argv = ja.txt en.txt out.tmx repo; prints one JSON line.
-RUNNER = r"""
-import json, sys, time
+# What both child scripts start with (REPO is their last argument): aligntm importable from the
+# repository if it is not installed, and the process's peak memory.
+CHILD_PRELUDE = r"""
+import json, resource, sys, time
 t0 = time.perf_counter()
-src_path, tgt_path, tmx_path, repo = sys.argv[1:5]
 try:
     import align
 except ImportError:
-    sys.path.insert(0, repo)
-from align.api import Alignment, align_files  # noqa: F401  (the stages below are its steps)
-from align.aligner import align_features
-from align.document import load_document
-from tm.tmx import write_tmx
-import resource
+    sys.path.insert(0, sys.argv[-1])
 
 def peak_mb():
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+"""
+
+RUNNER = CHILD_PRELUDE + r"""
+src_path, tgt_path, tmx_path, repo = sys.argv[1:5]
+from align.api import Alignment, align_files  # noqa: F401  (the stages below are its steps)
+from align.aligner import align_features
+from align.document import load_document
+from tm.tmx import write_tmx
 
 out = {"import": time.perf_counter() - t0, "import_peak_mb": peak_mb()}
 t = time.perf_counter()
@@ -338,19 +342,10 @@ p {{ margin: 0 0 0.6em }}
 
 # Runs in a fresh interpreter: argv = file... repo; reads each file, prints one JSON line per file
 # (peak_mb is the process's: with several files, the largest so far).
-READER = r"""
-import json, resource, sys, time
+READER = CHILD_PRELUDE + r"""
 paths, repo = sys.argv[1:-1], sys.argv[-1]
-try:
-    import align
-except ImportError:
-    sys.path.insert(0, repo)
 from align.readers import read_source
 import pypdfium2  # noqa: F401  (read_pdf imports it: part of the baseline, not of the reading)
-
-def peak_mb():
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 base = peak_mb()
 for path in paths:
