@@ -54,6 +54,8 @@ FOOTNOTE_SIZE = 0.92
 # Lines within this share of the page height from its top or bottom may be running headers/footers.
 MARGIN_ZONE = 0.12
 
+# normalize._PAGE_NUMBER with up to four digits: here only lines in a page's top or bottom margin
+# are tested, so a year standing alone in the text ("2025") is not at risk.
 _PAGE_NUMBER = re.compile(r"^[\s\-–—‐−ー(（\[]*(?:page|p\.)?\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?[\s\-–—‐−ー)）\]]*$",
                           re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:\(?[0-9０-９]{1,3}[.)．）]|\([a-zA-Z]\)|[a-z]\)|[・•●◦▪■\-–])\s*\S")
