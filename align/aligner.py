@@ -316,10 +316,16 @@ def _viterbi_beads(src, tgt, model, lo=None, W=None, scores=None):
     return _path_to_beads(path, P.BEAD_TYPES)
 
 
-def align_features(src: list[Features], tgt: list[Features], length_only: bool = False) -> list[Bead]:
+def align_features(src: list[Features], tgt: list[Features], length_only: bool = False,
+                   fixed=None, model: LengthModel | None = None) -> list[Bead]:
     """Align two documents given as per-sentence features; every sentence is in exactly one bead.
 
     LENGTH_ONLY ignores anchors and clause split points: a calibrated Gale-Church baseline.
+    FIXED: beads a person has checked (`Bead`s or (source indices, target indices) pairs), in
+    document order. They are kept as they are (confidence 1.0) and the aligner searches only the
+    stretches between them, which no bead may cross; a fixed bead with one side empty says that
+    sentence has no translation. MODEL: the length model to use (say, the whole document's when
+    realigning a stretch of it); estimated from the documents when None.
     """
     if not src and not tgt:
         return []
@@ -327,20 +333,126 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
         src, tgt = _lengths_only(src), _lengths_only(tgt)
     elif P.DROP_ONE_SIDED_CONVENTIONS:
         src, tgt = _without_conventions(src, tgt)
-    # Pass 1 with the ratio of total lengths, then the length model re-estimated from its
-    # 1-1 beads and a second pass over the same band.
-    model = estimate_length_model(src, tgt)
-    lo, W = _band(src, tgt, model)
-    scores = _AnchorScores(src, tgt, lo, W)
-    first = _viterbi_beads(src, tgt, model, lo, W, scores)
-    model = estimate_length_model(src, tgt, first)
-    lo, W, cost, skip_t = _search_space(src, tgt, model, lo, W, scores)
-    path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, len(tgt))
-    beads = _path_to_beads(path, P.BEAD_TYPES)
-    _add_confidence(beads, path, cost, skip_t, lo, len(tgt))
+    fixed = check_fixed(fixed or (), len(src), len(tgt))
+    stretches = [_Stretch(src, tgt, s_ids, t_ids) for s_ids, t_ids in _stretches(fixed, len(src), len(tgt))]
+    if model is None:
+        # Pass 1 with the ratio of total lengths (or of the fixed beads), then the length model
+        # re-estimated from its 1-1 beads and a second pass over the same band.
+        first_model = estimate_length_model(src, tgt, [Bead(*b) for b in fixed] or None)
+        first = [bead for s in stretches for bead in s.viterbi(first_model)]
+        model = estimate_length_model(src, tgt, first + [Bead(*b) for b in fixed])
+    beads = [Bead(*b) for b in fixed]
+    for stretch in stretches:
+        beads.extend(stretch.align(model))
+    if fixed:
+        beads = _in_document_order(beads)
     for bead in beads:
         _explain(bead, src, tgt)
     return beads
+
+
+def check_fixed(fixed, n_src: int, n_tgt: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """FIXED as (source, target) index tuples, checked: each side a run of consecutive sentences
+    that exist, no sentence in two beads, and the beads in the order of both documents."""
+    out = []
+    for k, bead in enumerate(fixed):
+        s, t = (bead.src, bead.tgt) if isinstance(bead, Bead) else bead
+        s, t = tuple(int(i) for i in s), tuple(int(j) for j in t)
+        if not s and not t:
+            raise ValueError(f"fixed bead {k}: no sentence on either side")
+        for side, ids, n in (("source", s, n_src), ("target", t, n_tgt)):
+            if ids and (ids[0] < 0 or ids[-1] >= n):
+                raise ValueError(f"fixed bead {k}: {side} sentence out of range (the document has {n})")
+            if ids and list(ids) != list(range(ids[0], ids[0] + len(ids))):
+                raise ValueError(f"fixed bead {k}: {side} sentences {list(ids)} are not consecutive")
+        out.append((s, t))
+    for side in (0, 1):
+        last = -1
+        for k, bead in enumerate(out):
+            if bead[side]:
+                if bead[side][0] <= last:
+                    raise ValueError(f"fixed bead {k}: {'source' if side == 0 else 'target'} sentence "
+                                     f"{bead[side][0]} overlaps or comes before the previous fixed bead")
+                last = bead[side][-1]
+    return out
+
+
+def _stretches(fixed, n_src: int, n_tgt: int):
+    """(source ids, target ids) of each stretch between the two-sided fixed beads, without the
+    sentences of one-sided fixed beads (those sentences are left unaligned)."""
+    alone_s = {i for s, t in fixed if not t for i in s}
+    alone_t = {j for s, t in fixed if not s for j in t}
+    cuts = [(s[0], s[-1] + 1, t[0], t[-1] + 1) for s, t in fixed if s and t]
+    out, i0, j0 = [], 0, 0
+    for s0, s1, t0, t1 in cuts + [(n_src, n_src, n_tgt, n_tgt)]:
+        s_ids = [i for i in range(i0, s0) if i not in alone_s]
+        t_ids = [j for j in range(j0, t0) if j not in alone_t]
+        if s_ids or t_ids:
+            out.append((s_ids, t_ids))
+        i0, j0 = s1, t1
+    return out
+
+
+def _in_document_order(beads: list[Bead]) -> list[Bead]:
+    """Beads of stretches and fixed beads in reading order: by first source sentence, a bead
+    without source sentences just before the first bead whose target sentences follow its own."""
+    with_src = sorted((b for b in beads if b.src), key=lambda b: b.src[0])
+    tgt_only = sorted((b for b in beads if not b.src), key=lambda b: b.tgt[0])
+    out, k = [], 0
+    for bead in with_src:
+        while k < len(tgt_only) and bead.tgt and tgt_only[k].tgt[0] < bead.tgt[0]:
+            out.append(tgt_only[k])
+            k += 1
+        out.append(bead)
+    return out + tgt_only[k:]
+
+
+class _Stretch:
+    """Part of the documents the aligner searches on its own: the sentences SRC_IDS and TGT_IDS
+    (consecutive but for those left out). Its band and anchor matches are made with the first
+    length model it is given and reused by the second pass."""
+
+    def __init__(self, src, tgt, src_ids: list[int], tgt_ids: list[int]):
+        self.src_ids, self.tgt_ids = src_ids, tgt_ids
+        self.src = [src[i] for i in src_ids]
+        self.tgt = [tgt[j] for j in tgt_ids]
+        self._band = None
+
+    def _space(self, model):
+        if self._band is None:
+            lo, W = _band(self.src, self.tgt, model)
+            self._band = lo, W, _AnchorScores(self.src, self.tgt, lo, W)
+        return self._band
+
+    def _global(self, beads: list[Bead]) -> list[Bead]:
+        for b in beads:
+            b.src = tuple(self.src_ids[i] for i in b.src)
+            b.tgt = tuple(self.tgt_ids[j] for j in b.tgt)
+        return beads
+
+    def _one_sided(self) -> list[Bead] | None:
+        if self.src and self.tgt:
+            return None
+        return [Bead((i,), ()) for i in self.src_ids] + [Bead((), (j,)) for j in self.tgt_ids]
+
+    def viterbi(self, model) -> list[Bead]:
+        alone = self._one_sided()
+        if alone is not None:
+            return alone
+        lo, W, scores = self._space(model)
+        return self._global(_viterbi_beads(self.src, self.tgt, model, lo, W, scores))
+
+    def align(self, model) -> list[Bead]:
+        """The best beads with their confidence (posterior probability)."""
+        alone = self._one_sided()
+        if alone is not None:
+            return alone
+        lo, W, scores = self._space(model)
+        lo, W, cost, skip_t = _search_space(self.src, self.tgt, model, lo, W, scores)
+        path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, len(self.tgt))
+        beads = _path_to_beads(path, P.BEAD_TYPES)
+        _add_confidence(beads, path, cost, skip_t, lo, len(self.tgt))
+        return self._global(beads)
 
 
 def _without_conventions(src: list[Features], tgt: list[Features]):
