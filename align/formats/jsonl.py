@@ -1,4 +1,5 @@
-"""JSONL: one JSON object per bead, with sentence indices, texts, type, confidence, anchors."""
+"""JSONL: one JSON object per bead, with sentence indices, texts, type, confidence, anchors, and
+each side's sentences one by one (so that `aligntm review` can split a bead of several again)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,8 @@ def records(alignment, document: str | None = None):
             "src_lang": alignment.src.lang.code, "tgt_lang": alignment.tgt.lang.code,
             "anchors": {"matched": bead.matched, "conflicts": bead.conflicts},
             "src_place": _place(alignment.src, bead.src), "tgt_place": _place(alignment.tgt, bead.tgt),
+            "src_sentences": [alignment.src.sentences[i].text for i in bead.src],
+            "tgt_sentences": [alignment.tgt.sentences[j].text for j in bead.tgt],
         }
 
 

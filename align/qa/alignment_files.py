@@ -23,6 +23,8 @@ class Pair:
     conflicts: list[str] = field(default_factory=list)
     src_place: dict = field(default_factory=dict)   # where the side is in its document (see formats/jsonl)
     tgt_place: dict = field(default_factory=dict)
+    src_sentences: list[str] | None = None          # each side's sentences, when the file gives them
+    tgt_sentences: list[str] | None = None
 
     @property
     def type(self) -> str:
@@ -127,8 +129,15 @@ def _pair(record: dict, index: int, where: str) -> Pair:
             raise InputError(f"{where}: \"{key}\" must be an object such as {{\"page\": 3, \"paragraph\": 12}}")
         places.append({k: v for k, v in place.items() if k in ("document", "page", "paragraph", "line")
                        and isinstance(v, (str, int)) and not isinstance(v, bool)})
+    sentences = []
+    for key, ids in (("src_sentences", src), ("tgt_sentences", tgt)):
+        value = record.get(key)
+        if value is not None and (not isinstance(value, list) or len(value) != len(ids)
+                                  or not all(isinstance(s, str) for s in value)):
+            raise InputError(f"{where}: \"{key}\" must be a list of one text per sentence index")
+        sentences.append(value)
     return Pair(index, src, tgt, float(confidence), record["src_text"], record["tgt_text"],
-                lists["matched"], lists["conflicts"], places[0], places[1])
+                lists["matched"], lists["conflicts"], places[0], places[1], sentences[0], sentences[1])
 
 
 def _check_no_overlap(doc: Document) -> None:
@@ -144,8 +153,11 @@ def _check_no_overlap(doc: Document) -> None:
 
 
 def read_alignment_file(path) -> list[Document]:
-    """The documents of one JSONL file, in order of first appearance."""
+    """The documents of one JSONL file, in order of first appearance (or of a review file)."""
     path = Path(path)
+    from ..review.journal import is_review_file
+    if is_review_file(path):
+        return [review_document(path)]
     text = read_text(path)
     records: dict[str, list[tuple[dict, str]]] = {}
     for number, line in enumerate(text.split("\n"), 1):
@@ -200,3 +212,23 @@ def companion_files(documents: list[Document], path, what: str) -> dict[str, Pat
         raise InputError(f"{path}: one {what} for {len(documents)} documents; give a directory of "
                          f"files named like the alignment files")
     return {documents[0].name: path}
+
+
+def review_document(path) -> Document:
+    """A review file (`aligntm review`) as the document of pairs it holds now: confirmed and
+    edited rows with confidence 1.0."""
+    from ..review.reviewed import load_review
+    review = load_review(path)
+    src, tgt = review.pair()
+    pairs = []
+    for row, ids in zip(review.rows, review.indices()):
+        if not ids[src] and not ids[tgt]:
+            continue
+        place = {}
+        pairs.append(Pair(len(pairs), ids[src], ids[tgt], review.confidence(row), review.text(row, src),
+                          review.text(row, tgt), row.get("matched", []), row.get("conflicts", []),
+                          dict(place), dict(place), [s["text"] for s in row["cells"][src]],
+                          [s["text"] for s in row["cells"][tgt]]))
+    path = Path(path)
+    name = path.name[:-len(".review.jsonl")] if path.name.endswith(".review.jsonl") else path.name
+    return Document(name=name, path=path, source=review.name, src_lang=src, tgt_lang=tgt, pairs=pairs)
