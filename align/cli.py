@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     from tm import cli as tm_cli
     from .qa import cli as qa_cli
     from .corpus import cli as corpus_cli
-    for module in (tm_cli, qa_cli, corpus_cli):
+    from .review import cli as review_cli
+    for module in (tm_cli, qa_cli, corpus_cli, review_cli):
         module.register(sub)
     return parser
 
@@ -294,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         print("aligntm: terminated", file=sys.stderr)
         return 143
+    except BrokenPipeError:
+        # output piped into head & co.: not an error
+        sys.stderr.close()
+        return 0
     except OSError as e:
         # what the system refused (a read-only directory, /proc, a full disk, a symlink loop):
         # the user's to fix, said in one line
@@ -306,10 +311,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"aligntm: error: {loop.group(1)}: symlink loop", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # output piped into head & co.: not an error
-        sys.stderr.close()
-        return 0
     except Exception as e:
         if os.environ.get("ALIGNTM_DEBUG"):
             raise
