@@ -84,7 +84,7 @@ def register(sub) -> None:
     p = tsub.add_parser("import", help="add TMX, TSV or JSONL files", description=IMPORT_HELP, formatter_class=raw)
     p.add_argument("memory", help=MEMORY_HELP)
     p.add_argument("files", nargs="+", metavar="FILE", help="TMX, TSV or JSONL files")
-    p.add_argument("--format", choices=("tmx", "tsv", "jsonl"), help="the format of all FILEs (default: detected)")
+    p.add_argument("--format", choices=("tmx", "tsv", "jsonl", "review"), help="the format of all FILEs (default: detected)")
     p.add_argument("--src-locale", metavar="CODE",
                    help="source locale of TSV/JSONL files (default: their header row / src_lang)")
     p.add_argument("--tgt-locale", metavar="CODE",

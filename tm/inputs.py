@@ -24,14 +24,18 @@ from align.errors import InputError
 from .reader import TmxReader
 from .units import Unit, Variant, is_locale
 
-FORMATS = ("tmx", "tsv", "jsonl")
+FORMATS = ("tmx", "tsv", "jsonl", "review")
 _EXTENSIONS = {".tmx": "tmx", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv",
                ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
 
 def detect_format(path: str | os.PathLike) -> str:
-    """tmx, tsv or jsonl, from the file name's extension, else from its first character."""
+    """tmx, tsv or jsonl, from the file name's extension, else from its first character; review
+    for a review file of `aligntm review` (whatever its name)."""
+    from align.review.journal import is_review_file
     p = Path(path)
+    if is_review_file(p):
+        return "review"
     if p.suffix.lower() in _EXTENSIONS:
         return _EXTENSIONS[p.suffix.lower()]
     try:
@@ -177,6 +181,29 @@ class JsonlReader(_LineReader):
                 yield unit
 
 
+class ReviewReader:
+    """Units of a review file of `aligntm review`: every row holding two languages or more, with
+    the reviewer's texts, x-reviewed (confirmed, edited, no) and confidence 1.0 for reviewed rows."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.name = str(path)
+        self.count = 0
+        self.skipped = 0
+        self.source_locale: str | None = None
+
+    def __iter__(self) -> Iterator[Unit]:
+        from align.review.reviewed import load_review
+        review = load_review(self.path)
+        self.source_locale = review.locale(review.header.get("pivot") or review.languages[0])
+        for number, (segments, props) in enumerate(review.units(), 1):
+            self.count += 1
+            yield Unit([Variant(locale, text) for locale, text in segments.items()],
+                       props=[(k, v) for k, v in props.items() if k != "x-confidence"],
+                       confidence=float(props["x-confidence"]), document=review.name, line=number)
+        self.skipped = len(review.rows) - self.count
+
+
 def _locale(code, name: str, line: int) -> str:
     """The aligner writes language codes ("ja"); the memory keeps locales ("ja-JP") as TMX has them."""
     if not code or not isinstance(code, str):
@@ -204,4 +231,6 @@ def read_units(path: str | os.PathLike, fmt: str | None = None, src_locale: str 
         return TsvReader(path, src_locale, tgt_locale, on_progress)
     if fmt == "jsonl":
         return JsonlReader(path, src_locale, tgt_locale, on_progress)
+    if fmt == "review":
+        return ReviewReader(path)
     raise InputError(f"unknown input format {fmt!r}; expected one of {', '.join(FORMATS)}")

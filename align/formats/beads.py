@@ -35,8 +35,13 @@ def parse_beads(text: str, name: str = "beads") -> list[tuple[tuple[int, ...], t
 
 
 def read_beads(path) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The beads of a beads file, or of a review file (a reviewed alignment serves as gold)."""
+    from ..review.journal import is_review_file
     from ..textio import read_text
     p = Path(path)
     if p.exists() and p.is_file() and p.stat().st_size == 0:
         return []
+    if is_review_file(p):
+        from ..review.reviewed import load_review
+        return load_review(p).beads()
     return parse_beads(read_text(p), str(p))

@@ -1,0 +1,521 @@
+"""A review in progress: starting one from documents or from an alignment, editing it, realigning
+around the reviewer's fixes, and what the page shows of each row (flags included).
+
+The server only translates HTTP into these calls; everything here works from Python:
+
+    from align.review import start_review, ReviewSession
+    path = start_review(["ja.txt", "en.txt"])            # aligns, writes ja.review.jsonl
+    with ReviewSession(path) as review:
+        review.edit({"op": "confirm", "row": 3})
+        review.realign()
+        review.review.write("memory.tmx", "tmx")
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import threading
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import InputError
+from ..langs import get_language
+from .journal import SUFFIX, Journal, create, is_review_file, replay
+from .reviewed import Review
+from .rows import EditError, Splice, apply_edit, counts, is_fixed, new_row
+
+
+class StaleVersion(InputError):
+    """An edit made on an older state than the current one (another tab edited since)."""
+
+
+def file_digest(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def splits_of(lang: str, text: str) -> list[int]:
+    """Clause points of TEXT where the reviewer may cut it (the segmenter's split points)."""
+    return list(get_language(lang).sentence_features(text).split_points)
+
+
+# --- rows from an alignment ------------------------------------------------------------------
+
+def _sentence(document, i: int) -> dict:
+    s = document.sentences[i]
+    return {"text": s.text, "source": s.text, "where": document.location([i]),
+            "splits": list(document.features[i].split_points), "kind": s.kind}
+
+
+def rows_from_alignment(alignment) -> list[dict]:
+    """Rows of a two-document Alignment (align.api)."""
+    src, tgt = alignment.src, alignment.tgt
+    return [new_row({src.lang.code: [_sentence(src, i) for i in bead.src],
+                     tgt.lang.code: [_sentence(tgt, j) for j in bead.tgt]},
+                    confidence=round(bead.confidence, 4), matched=bead.matched, conflicts=bead.conflicts)
+            for bead in alignment.beads]
+
+
+def rows_from_pivot(multi) -> list[dict]:
+    """Rows of a PivotAlignment: one per unit, a cell per language."""
+    rows = []
+    for unit in multi.units:
+        cells = {lang: [_sentence(doc, i) for i in unit.sentences.get(lang, ())]
+                 for lang, doc in multi.documents.items()}
+        rows.append(new_row(cells, confidence=round(unit.confidence, 4)))
+    return rows
+
+
+def _where(place: dict, fallback: str) -> str:
+    parts = [Path(str(place.get("document") or fallback)).name]
+    if "page" in place:
+        parts.append(f"p.{place['page']}")
+    if "line" in place:
+        parts.append(f"line {place['line']}")
+    elif "paragraph" in place:
+        parts.append(f"¶{place['paragraph']}")
+    return " ".join(parts)
+
+
+def rows_from_pairs(document) -> list[dict]:
+    """Rows of an alignment read from the aligner's JSONL (align.qa.alignment_files.Document).
+    A bead of several sentences is split back into them when the file lists them; an older file
+    gives the bead's text as one sentence."""
+    src_lang, tgt_lang = document.src_lang, document.tgt_lang
+    rows = []
+    for pair in document.pairs:
+        cells = {}
+        for lang, ids, text, sentences, place in ((src_lang, pair.src, pair.src_text, pair.src_sentences, pair.src_place),
+                                                  (tgt_lang, pair.tgt, pair.tgt_text, pair.tgt_sentences, pair.tgt_place)):
+            texts = sentences if sentences is not None else ([text] if ids else [])
+            where = _where(place, document.source) if ids else ""
+            cells[lang] = [{"text": t, "source": t, "where": where, "splits": splits_of(lang, t), "kind": "text"}
+                           for t in texts]
+        rows.append(new_row(cells, confidence=pair.confidence, matched=pair.matched, conflicts=pair.conflicts))
+    return rows
+
+
+# --- starting a review -------------------------------------------------------------------------
+
+def review_path_for(inputs: list, review_file=None) -> Path:
+    """Where the review of INPUTS is kept: REVIEW_FILE, else NAME.review.jsonl beside the first
+    input (doc.jsonl -> doc.review.jsonl, ja.txt -> ja.review.jsonl)."""
+    if review_file:
+        return Path(review_file)
+    first = Path(inputs[0])
+    return first.with_name(first.name[:-len(first.suffix)] + SUFFIX if first.suffix else first.name + SUFFIX)
+
+
+def _inputs(paths, role: str) -> list[dict]:
+    return [{"path": str(Path(p).resolve()), "sha256": file_digest(p), "role": role} for p in paths]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def align_inputs(paths, langs=(), pivot=None, presegmented=False):
+    """Header and rows of a new review of the documents PATHS (two, or three with a pivot)."""
+    from ..api import align_documents
+    from ..document import load_documents
+    from ..pivot import align_pivot
+    langs = list(langs) + [None] * (len(paths) - len(langs))
+    docs = load_documents(paths, langs, presegmented)
+    codes = [d.lang.code for d in docs]
+    if len(set(codes)) != len(codes):
+        raise InputError(f"two documents in {codes[0] if codes.count(codes[0]) > 1 else codes[1]}: "
+                         f"give each language once (-s, -t, --third-lang set the languages)")
+    if len(docs) == 2:
+        if pivot:
+            raise InputError("--pivot needs three documents")
+        rows = rows_from_alignment(align_documents(docs[0], docs[1]))
+        pivot = None
+    else:
+        pivot = pivot or ("en" if "en" in codes else None)
+        if pivot not in codes:
+            raise InputError(f"give the pivot language with --pivot (one of {', '.join(codes)})")
+        multi = align_pivot({d.lang.code: d for d in docs}, pivot)
+        rows = rows_from_pivot(multi)
+    header = {"name": Path(paths[0]).name, "languages": codes, "pivot": pivot,
+              "names": {d.lang.code: Path(p).name for d, p in zip(docs, paths)},
+              "inputs": [dict(i, lang=code) for i, code in zip(_inputs(paths, "document"), codes)],
+              "presegmented": bool(presegmented), "created": _now()}
+    return header, rows
+
+
+def start_review(paths, langs=(), pivot=None, presegmented=False, review_file=None) -> Path:
+    """Align the documents PATHS and write a new review file (returned)."""
+    path = review_path_for(paths, review_file)
+    header, rows = align_inputs(paths, langs, pivot, presegmented)
+    create(path, header, rows)
+    return path
+
+
+def start_from_alignment(document, review_file) -> Path:
+    """A new review file for one document of an alignment JSONL (align.qa.alignment_files.Document)."""
+    rows = rows_from_pairs(document)
+    if not rows:
+        raise InputError(f"{document.path}: no pairs to review")
+    header = {"name": document.name, "languages": [document.src_lang, document.tgt_lang], "pivot": None,
+              "names": {document.src_lang: Path(document.source).name, document.tgt_lang: document.tgt_lang},
+              "inputs": [dict(_inputs([document.path], "alignment")[0], doc=document.source)],
+              "created": _now()}
+    if document.src_lang == document.tgt_lang:
+        raise InputError(f"{document.path}: both sides are {document.src_lang}")
+    create(review_file, header, rows)
+    return Path(review_file)
+
+
+def changed_inputs(header: dict) -> list[str]:
+    """The inputs of a review that changed (or went missing) since it began."""
+    out = []
+    for given in header.get("inputs", []):
+        p = Path(given["path"])
+        if not p.is_file() or file_digest(p) != given["sha256"]:
+            out.append(str(p))
+    return out
+
+
+def update_review(path, langs=(), presegmented=None) -> tuple[int, int]:
+    """Realign a review whose input documents changed, keeping each confirmed row whose
+    sentences are all still in the new documents, in the same order; the old review file is
+    kept as NAME.review.jsonl.before-update. Returns (confirmed rows kept, confirmed rows before)."""
+    from ..aligner import align_features
+    state, _ = replay(path)
+    header = state.header
+    inputs = [i for i in header.get("inputs", []) if i.get("role") == "document"]
+    if not inputs:
+        raise InputError(f"{path}: reviews of an alignment file cannot be updated: align the documents "
+                         f"again and start a new review")
+    for i in inputs:
+        if not Path(i["path"]).is_file():
+            raise InputError(f"{i['path']}: input of the review is missing")
+    from ..document import load_documents
+    codes = [i["lang"] for i in inputs]
+    docs = load_documents([i["path"] for i in inputs], codes,
+                          header.get("presegmented") if presegmented is None else presegmented)
+    if len(docs) != 2:
+        raise InputError(f"{path}: updating a review of three documents is not supported; start a new review")
+    new_text = {d.lang.code: [s.text for s in d.sentences] for d in docs}
+    confirmed = [r for r in state.rows if r["status"] == "confirmed"]
+    kept_rows, fixed = _kept_confirmed(state.rows, header["languages"], new_text)
+    src, tgt = docs
+    beads = align_features(src.features, tgt.features, fixed=[ids for ids, _ in kept_rows])
+    kept_by_ids = {tuple(map(tuple, ids)): row for ids, row in kept_rows}
+    rows = []
+    for bead in beads:
+        row = kept_by_ids.get((bead.src, bead.tgt))
+        if row is None:
+            row = new_row({src.lang.code: [_sentence(src, i) for i in bead.src],
+                           tgt.lang.code: [_sentence(tgt, j) for j in bead.tgt]},
+                          confidence=round(bead.confidence, 4), matched=bead.matched, conflicts=bead.conflicts)
+        else:
+            row = copy.deepcopy(row)
+            for lang, doc, ids in ((src.lang.code, src, bead.src), (tgt.lang.code, tgt, bead.tgt)):
+                for sentence, i in zip(row["cells"][lang], ids):
+                    sentence["where"] = doc.location([i])
+        rows.append(row)
+    backup = Path(str(path) + ".before-update")
+    Path(path).replace(backup)
+    new_header = dict(header, inputs=[dict(i, sha256=file_digest(i["path"])) for i in inputs], updated=_now())
+    create(path, new_header, rows)
+    return len(kept_rows), len(confirmed)
+
+
+def _kept_confirmed(rows, languages, new_text):
+    """Confirmed rows whose sentences (as the documents gave them) all appear in NEW_TEXT at
+    consecutive places, in order: [((src ids, tgt ids), row)] in the new documents' indices."""
+    from difflib import SequenceMatcher
+    old_sources = {lang: [s.get("source") for r in rows for s in r["cells"][lang]] for lang in languages}
+    mapping = {}
+    for lang in languages:
+        m = {}
+        matcher = SequenceMatcher(None, old_sources[lang], new_text[lang], autojunk=False)
+        for block in matcher.get_matching_blocks():
+            for k in range(block.size):
+                m[block.a + k] = block.b + k
+        mapping[lang] = m
+    kept, next_old = [], {lang: 0 for lang in languages}
+    last = {lang: -1 for lang in languages}
+    for row in rows:
+        old_ids = {}
+        for lang in languages:
+            n = len(row["cells"][lang])
+            old_ids[lang] = list(range(next_old[lang], next_old[lang] + n))
+            next_old[lang] += n
+        if row["status"] != "confirmed":
+            continue
+        new_ids = {lang: [mapping[lang].get(i) for i in old_ids[lang]] for lang in languages}
+        ok = all(None not in ids and ids == list(range(ids[0], ids[0] + len(ids))) and ids[0] > last[lang]
+                 for lang, ids in new_ids.items() if ids) and any(new_ids.values())
+        if ok:
+            for lang, ids in new_ids.items():
+                if ids:
+                    last[lang] = ids[-1]
+            kept.append(((tuple(new_ids[languages[0]]), tuple(new_ids[languages[1]])), row))
+    return kept, [ids for ids, _ in kept]
+
+
+# --- the live session ----------------------------------------------------------------------------
+
+class ReviewSession:
+    """One review file open for editing: edits, undo/redo, realign, and the page's view of rows.
+    Methods are safe to call from several threads (one edit at a time)."""
+
+    def __init__(self, path, address: str = ""):
+        self.journal = Journal(path, address)
+        self.path = Path(path)
+        self.header = self.journal.state.header
+        self.review = Review(self.header, self.journal.state.rows, self.path)
+        self.languages = self.header["languages"]
+        self.pivot = self.header.get("pivot")
+        self.notice: str | None = None
+        if self.journal.dropped_bytes:
+            self.notice = ("The last edit before the server stopped was cut short and could not be kept; "
+                           "every edit before it is here.")
+        self._lock = threading.RLock()
+        self._features: dict = {}
+        self._flag_context = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self.journal.close()
+
+    @property
+    def rows(self) -> list[dict]:
+        return self.journal.state.rows
+
+    @property
+    def version(self) -> int:
+        return self.journal.state.version
+
+    # --- what the page shows -----------------------------------------------------------
+    def state(self) -> dict:
+        from ..qa.flags import FLAG_KINDS
+        with self._lock:
+            return {"version": self.version, "name": self.review.name, "languages": self.languages,
+                    "names": self.header.get("names", {}), "pivot": self.pivot,
+                    "rows": self.views(0, len(self.rows)), "counts": counts(self.rows),
+                    "can_undo": bool(self.journal.state.undo), "can_redo": bool(self.journal.state.redo),
+                    "flag_kinds": {k: v for k, v in FLAG_KINDS.items() if k != "mt"},
+                    "notice": self.notice}
+
+    def views(self, start: int, stop: int) -> list[dict]:
+        """What the page shows of rows START..STOP-1: cells, status, confidence, flags."""
+        first = {lang: sum(len(r["cells"][lang]) for r in self.rows[:start]) for lang in self.languages}
+        out = []
+        for row in self.rows[start:stop]:
+            ids = {}
+            for lang in self.languages:
+                n = len(row["cells"][lang])
+                ids[lang] = tuple(range(first[lang], first[lang] + n))
+                first[lang] += n
+            out.append({"cells": {lang: [{"text": s["text"], "splits": s.get("splits", []), "where": s.get("where", "")}
+                                         for s in row["cells"][lang]] for lang in self.languages},
+                        "status": row["status"],
+                        "confidence": 1.0 if row["status"] == "confirmed" else row["confidence"],
+                        "flags": self._flags(row, ids)})
+        return out
+
+    def _flags(self, row: dict, ids: dict) -> list[dict]:
+        from ..qa.alignment_files import Pair
+        from ..qa.flags import pair_flags
+        context = self._flag_contexts()
+        out = []
+        for (src, tgt), (document, length, recurring) in context.items():
+            pair = Pair(0, ids[src], ids[tgt], 1.0 if row["confidence"] is None else row["confidence"],
+                        self.review.text(row, src), self.review.text(row, tgt),
+                        row.get("matched", []), row.get("conflicts", []))
+            if not pair.src and not pair.tgt:
+                continue
+            prefix = f"{src}-{tgt}: " if len(context) > 1 else ""
+            for flag in pair_flags(pair, document, length, recurring, None):
+                if row["status"] == "confirmed" and flag.kind != "anchor":
+                    continue  # the reviewer has checked it; an anchor conflict stays worth seeing
+                out.append({"kind": flag.kind, "reason": prefix + flag.reason})
+        return out
+
+    def _flag_contexts(self):
+        """Per language pair shown (each with the pivot, or the two languages): the document's
+        length reference and recurring anchor mismatches, measured once as the review opens."""
+        if self._flag_context is None:
+            from ..qa.alignment_files import Document, Pair
+            from ..qa.flags import length_references, recurring_mismatches
+            pairs = ([(lang, self.pivot) for lang in self.languages if lang != self.pivot]
+                     if self.pivot else [tuple(self.languages[:2])])
+            context = {}
+            indices = self.review.indices()
+            for src, tgt in pairs:
+                qa_pairs = [Pair(k, ids[src], ids[tgt], row["confidence"] if row["confidence"] is not None else 1.0,
+                                 self.review.text(row, src), self.review.text(row, tgt),
+                                 row.get("matched", []), row.get("conflicts", []))
+                            for k, (row, ids) in enumerate(zip(self.rows, indices)) if ids[src] or ids[tgt]]
+                document = Document(self.review.name, self.path, self.review.name, src, tgt, qa_pairs)
+                length = length_references([document])[document.name]
+                recurring = {r.key for r in recurring_mismatches(document)}
+                context[(src, tgt)] = (document, length, recurring)
+            self._flag_context = context
+        return self._flag_context
+
+    def answer(self, splice: Splice) -> dict:
+        """The page's answer to a step: the splice with the new rows as the page shows them."""
+        return {"version": self.version, "start": splice.start, "removed": splice.removed,
+                "rows": self.views(splice.start, splice.start + len(splice.rows)),
+                "changed": splice.changed, "counts": counts(self.rows),
+                "can_undo": bool(self.journal.state.undo), "can_redo": bool(self.journal.state.redo)}
+
+    # --- steps ---------------------------------------------------------------------------
+    def _check_version(self, version) -> None:
+        if version is not None and version != self.version:
+            raise StaleVersion(f"the alignment changed since this page loaded it (version {version}, now "
+                               f"{self.version}): reload")
+
+    def edit(self, request: dict, version: int | None = None) -> dict:
+        """Apply the edit REQUEST (see rows.EDITS), store it, and return the page's answer."""
+        with self._lock:
+            self._check_version(version)
+            splice = apply_edit(self.rows, request, splits_of)
+            for row in splice.rows:
+                if row["status"] == "edited":
+                    self._explain(row)
+            op = {k: v for k, v in request.items() if k != "version"}
+            return self.answer(self.journal.record(op, splice))
+
+    def undo(self, version: int | None = None) -> dict:
+        with self._lock:
+            self._check_version(version)
+            return self.answer(self.journal.undo())
+
+    def redo(self, version: int | None = None) -> dict:
+        with self._lock:
+            self._check_version(version)
+            return self.answer(self.journal.redo())
+
+    def realign(self, version: int | None = None) -> dict:
+        """Align again every stretch of rows between the fixed ones (confirmed or edited), which
+        stay where they are; answers which rows changed."""
+        with self._lock:
+            self._check_version(version)
+            splice = realign_rows(self.rows, self.languages, self.pivot, self.features)
+            if splice is None:
+                raise EditError("nothing to realign: every row is confirmed or edited")
+            if not splice.removed and not splice.rows:
+                return dict(self.answer(splice), changed=[])
+            return self.answer(self.journal.record({"op": "realign"}, splice))
+
+    # --- features ------------------------------------------------------------------------
+    def features(self, lang: str, sentences: list[dict]):
+        """Aligner features of SENTENCES (cached by text: realigning twice costs nothing)."""
+        from ..langs import Sentence
+        from ..normalize import is_page_furniture
+        language = get_language(lang)
+        cache = self._features.setdefault(lang, {})
+        missing = [s for s in sentences if (s["text"], s.get("kind", "text")) not in cache]
+        if missing:
+            feats = language.features([Sentence(s["text"], s.get("kind", "text")) for s in missing])
+            for s, f in zip(missing, feats):
+                f.furniture = is_page_furniture(s["text"])
+                cache[(s["text"], s.get("kind", "text"))] = f
+        return [cache[(s["text"], s.get("kind", "text"))] for s in sentences]
+
+    def _explain(self, row: dict) -> None:
+        """Anchors that support or contradict an edited row (as the aligner gives them)."""
+        src, tgt = (next(l for l in self.languages if l != self.pivot), self.pivot) if self.pivot \
+            else tuple(self.languages[:2])
+        if not row["cells"][src] or not row["cells"][tgt]:
+            row["matched"], row["conflicts"] = [], []
+            return
+        hs, ht, ss, st = Counter(), Counter(), Counter(), Counter()
+        for f in self.features(src, row["cells"][src]):
+            hs.update(f.hard)
+            ss.update(f.soft)
+        for f in self.features(tgt, row["cells"][tgt]):
+            ht.update(f.hard)
+            st.update(f.soft)
+        row["matched"] = sorted((hs & ht).keys()) + sorted((ss & st).keys())
+        row["conflicts"] = sorted(((hs - ht) + (ht - hs)).keys())
+
+
+def realign_rows(rows: list[dict], languages: list[str], pivot: str | None, features) -> Splice | None:
+    """The splice that realigns ROWS between their fixed rows (None: no row to realign).
+
+    The span from the first to the last unfixed row is aligned again with the fixed rows inside
+    it as fixed beads (align_features(..., fixed=...)); only the rows that differ are replaced.
+    FEATURES(lang, sentences) gives the aligner's features of sentence dicts.
+    """
+    from ..aligner import align_features
+    loose = [k for k, row in enumerate(rows) if not is_fixed(row)]
+    if not loose:
+        return None
+    first, last = loose[0], loose[-1]
+    span = rows[first:last + 1]
+    sentences = {lang: [s for row in span for s in row["cells"][lang]] for lang in languages}
+    local, nxt = [], {lang: 0 for lang in languages}
+    for row in span:
+        ids = {}
+        for lang in languages:
+            n = len(row["cells"][lang])
+            ids[lang] = tuple(range(nxt[lang], nxt[lang] + n))
+            nxt[lang] += n
+        local.append(ids)
+    fixed_rows = [(ids, row) for ids, row in zip(local, span) if is_fixed(row)]
+
+    def aligned(src: str, tgt: str):
+        fixed = [(ids[src], ids[tgt]) for ids, _ in fixed_rows if ids[src] or ids[tgt]]
+        return align_features(features(src, sentences[src]), features(tgt, sentences[tgt]), fixed=fixed)
+
+    if pivot and len(languages) > 2:
+        from ..pivot import join_on_pivot
+        pairwise = {lang: aligned(lang, pivot) for lang in languages if lang != pivot}
+        units = join_on_pivot(pairwise, len(sentences[pivot]), pivot)
+        groups = [({lang: tuple(u.sentences.get(lang, ())) for lang in languages}, u.confidence, [], [])
+                  for u in units]
+    else:
+        src, tgt = languages[:2]
+        groups = [({src: b.src, tgt: b.tgt}, b.confidence, b.matched, b.conflicts) for b in aligned(src, tgt)]
+    kept = {tuple(ids[lang] for lang in languages): row for ids, row in fixed_rows}
+    new = []
+    for ids, confidence, matched, conflicts in groups:
+        row = kept.get(tuple(ids[lang] for lang in languages))
+        if row is None:
+            row = new_row({lang: copy.deepcopy([sentences[lang][i] for i in ids[lang]]) for lang in languages},
+                          confidence=round(confidence, 4), matched=matched, conflicts=conflicts)
+        new.append(row)
+    # only the rows that differ are replaced: the same sentences in the same row are left alone
+    a, b = 0, 0
+    while a < len(span) and a < len(new) and _same_sentences(span[a], new[a], languages):
+        a += 1
+    while b < len(span) - a and b < len(new) - a and _same_sentences(span[-1 - b], new[-1 - b], languages):
+        b += 1
+    middle = new[a:len(new) - b]
+    start = first + a
+    return Splice(start, len(span) - a - b, middle, list(range(start, start + len(middle))))
+
+
+def _same_sentences(old: dict, new: dict, languages) -> bool:
+    return old is new or (old["status"] == new["status"] == "auto" and all(
+        [s["text"] for s in old["cells"][lang]] == [s["text"] for s in new["cells"][lang]] for lang in languages))
+
+
+def open_sessions(paths, address: str = "") -> list[ReviewSession]:
+    """ReviewSessions of several review files, all or none (each holds its file's lock)."""
+    sessions = []
+    try:
+        for p in paths:
+            if not is_review_file(p):
+                raise InputError(f"{p}: not an aligntm review file")
+            sessions.append(ReviewSession(p, address))
+    except BaseException:
+        for s in sessions:
+            s.close()
+        raise
+    return sessions
