@@ -106,17 +106,32 @@ def _sentences(indices) -> str:
     return f"sentences {indices[0]}-{indices[-1]}"
 
 
-def pair_flags(pair: Pair, document: Document, length: LengthReference | None,
-               recurring: set[str], chrf: float | None) -> list[Flag]:
-    """The flags of one pair of DOCUMENT, in FLAG_KINDS order."""
-    flags = []
+def anchor_flag(pair: Pair, document: Document, recurring: set[str]) -> Flag | None:
+    """The anchor flag of a pair: numbers, dates or acronyms on one side only (the anchors are
+    found again in both texts, which costs a segmenter run: callers showing a pair many times
+    keep the result)."""
     conflicts = [k for k in pair.conflicts if k not in recurring]
     if conflicts and pair.two_sided:
         explained = explain(conflicts, pair.src_text, pair.tgt_text, document.src_lang, document.tgt_lang)
         one_sided = [c for c in explained if c.one_sided]
         if one_sided:
-            flags.append(Flag("anchor", describe(one_sided)))
-    ratio = pair_log_ratio(pair, document.src_lang, document.tgt_lang)
+            return Flag("anchor", describe(one_sided))
+    return None
+
+
+_COMPUTE = object()
+
+
+def pair_flags(pair: Pair, document: Document, length: LengthReference | None,
+               recurring: set[str], chrf: float | None, anchor=_COMPUTE, ratio=_COMPUTE) -> list[Flag]:
+    """The flags of one pair of DOCUMENT, in FLAG_KINDS order. ANCHOR (a Flag or None) and RATIO
+    (pair_log_ratio) may be given when known, so that they are not computed again."""
+    flags = []
+    anchor = anchor_flag(pair, document, recurring) if anchor is _COMPUTE else anchor
+    if anchor is not None:
+        flags.append(anchor)
+    if ratio is _COMPUTE:
+        ratio = pair_log_ratio(pair, document.src_lang, document.tgt_lang)
     if ratio is not None and length is not None:
         sds = length.robust_sds(ratio)
         if abs(sds) > T.LENGTH_ROBUST_SDS:

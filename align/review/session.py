@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..langs import get_language
 from .journal import SUFFIX, Journal, create, is_review_file, replay
 from .reviewed import Review
+from .flags import SHOWN_KINDS, ReviewFlags
 from .rows import EditError, Splice, apply_edit, counts, is_fixed, new_row
 
 
@@ -151,6 +152,7 @@ def start_review(paths, langs=(), pivot=None, presegmented=False, review_file=No
     """Align the documents PATHS and write a new review file (returned)."""
     path = review_path_for(paths, review_file)
     header, rows = align_inputs(paths, langs, pivot, presegmented)
+    ReviewFlags(rows, header["languages"], header["pivot"], header["name"])   # keeps each row's costly flag parts
     create(path, header, rows)
     return path
 
@@ -166,6 +168,7 @@ def start_from_alignment(document, review_file) -> Path:
               "created": _now()}
     if document.src_lang == document.tgt_lang:
         raise InputError(f"{document.path}: both sides are {document.src_lang}")
+    ReviewFlags(rows, header["languages"], None, header["name"])
     create(review_file, header, rows)
     return Path(review_file)
 
@@ -222,6 +225,9 @@ def update_review(path, langs=(), presegmented=None) -> tuple[int, int]:
     backup = Path(str(path) + ".before-update")
     Path(path).replace(backup)
     new_header = dict(header, inputs=[dict(i, sha256=file_digest(i["path"])) for i in inputs], updated=_now())
+    for row in rows:
+        row.pop("qa", None)
+    ReviewFlags(rows, header["languages"], header.get("pivot"), header.get("name", "review"))
     create(path, new_header, rows)
     return len(kept_rows), len(confirmed)
 
@@ -279,7 +285,8 @@ class ReviewSession:
                            "every edit before it is here.")
         self._lock = threading.RLock()
         self._features: dict = {}
-        self._flag_context = None
+        self._settled: dict = {}   # fixed rows the last realign worked around (id -> row)
+        self.flags = ReviewFlags(self.rows, self.languages, self.pivot, self.review.name)
 
     def __enter__(self):
         return self
@@ -300,13 +307,12 @@ class ReviewSession:
 
     # --- what the page shows -----------------------------------------------------------
     def state(self) -> dict:
-        from ..qa.flags import FLAG_KINDS
         with self._lock:
             return {"version": self.version, "name": self.review.name, "languages": self.languages,
                     "names": self.header.get("names", {}), "pivot": self.pivot,
                     "rows": self.views(0, len(self.rows)), "counts": counts(self.rows),
                     "can_undo": bool(self.journal.state.undo), "can_redo": bool(self.journal.state.redo),
-                    "flag_kinds": {k: v for k, v in FLAG_KINDS.items() if k != "mt"},
+                    "flag_kinds": SHOWN_KINDS,
                     "notice": self.notice}
 
     def views(self, start: int, stop: int) -> list[dict]:
@@ -323,48 +329,8 @@ class ReviewSession:
                                          for s in row["cells"][lang]] for lang in self.languages},
                         "status": row["status"],
                         "confidence": 1.0 if row["status"] == "confirmed" else row["confidence"],
-                        "flags": self._flags(row, ids)})
+                        "flags": self.flags.flags(row, ids)})
         return out
-
-    def _flags(self, row: dict, ids: dict) -> list[dict]:
-        from ..qa.alignment_files import Pair
-        from ..qa.flags import pair_flags
-        context = self._flag_contexts()
-        out = []
-        for (src, tgt), (document, length, recurring) in context.items():
-            pair = Pair(0, ids[src], ids[tgt], 1.0 if row["confidence"] is None else row["confidence"],
-                        self.review.text(row, src), self.review.text(row, tgt),
-                        row.get("matched", []), row.get("conflicts", []))
-            if not pair.src and not pair.tgt:
-                continue
-            prefix = f"{src}-{tgt}: " if len(context) > 1 else ""
-            for flag in pair_flags(pair, document, length, recurring, None):
-                if row["status"] == "confirmed" and flag.kind != "anchor":
-                    continue  # the reviewer has checked it; an anchor conflict stays worth seeing
-                out.append({"kind": flag.kind, "reason": prefix + flag.reason})
-        return out
-
-    def _flag_contexts(self):
-        """Per language pair shown (each with the pivot, or the two languages): the document's
-        length reference and recurring anchor mismatches, measured once as the review opens."""
-        if self._flag_context is None:
-            from ..qa.alignment_files import Document, Pair
-            from ..qa.flags import length_references, recurring_mismatches
-            pairs = ([(lang, self.pivot) for lang in self.languages if lang != self.pivot]
-                     if self.pivot else [tuple(self.languages[:2])])
-            context = {}
-            indices = self.review.indices()
-            for src, tgt in pairs:
-                qa_pairs = [Pair(k, ids[src], ids[tgt], row["confidence"] if row["confidence"] is not None else 1.0,
-                                 self.review.text(row, src), self.review.text(row, tgt),
-                                 row.get("matched", []), row.get("conflicts", []))
-                            for k, (row, ids) in enumerate(zip(self.rows, indices)) if ids[src] or ids[tgt]]
-                document = Document(self.review.name, self.path, self.review.name, src, tgt, qa_pairs)
-                length = length_references([document])[document.name]
-                recurring = {r.key for r in recurring_mismatches(document)}
-                context[(src, tgt)] = (document, length, recurring)
-            self._flag_context = context
-        return self._flag_context
 
     def answer(self, splice: Splice) -> dict:
         """The page's answer to a step: the splice with the new rows as the page shows them."""
@@ -385,8 +351,9 @@ class ReviewSession:
             self._check_version(version)
             splice = apply_edit(self.rows, request, splits_of)
             for row in splice.rows:
-                if row["status"] == "edited":
+                if row["status"] == "edited":   # its sentences changed: anchors and flags anew
                     self._explain(row)
+                    self.flags.annotate(row)
             op = {k: v for k, v in request.items() if k != "version"}
             return self.answer(self.journal.record(op, splice))
 
@@ -405,12 +372,18 @@ class ReviewSession:
         stay where they are; answers which rows changed."""
         with self._lock:
             self._check_version(version)
-            splice = realign_rows(self.rows, self.languages, self.pivot, self.features)
+            splice = realign_rows(self.rows, self.languages, self.pivot, self.features, self._settled)
             if splice is None:
                 raise EditError("nothing to realign: every row is confirmed or edited")
+            self._settled = {id(row): row for row in self.rows if is_fixed(row)}
             if not splice.removed and not splice.rows:
                 return dict(self.answer(splice), changed=[])
-            return self.answer(self.journal.record({"op": "realign"}, splice))
+            for row in splice.rows:
+                if "qa" not in row:
+                    self.flags.annotate(row)
+            answer = self.answer(self.journal.record({"op": "realign"}, splice))
+            self._settled = {id(row): row for row in self.rows if is_fixed(row)}
+            return answer
 
     # --- features ------------------------------------------------------------------------
     def features(self, lang: str, sentences: list[dict]):
@@ -445,65 +418,117 @@ class ReviewSession:
         row["conflicts"] = sorted(((hs - ht) + (ht - hs)).keys())
 
 
-def realign_rows(rows: list[dict], languages: list[str], pivot: str | None, features) -> Splice | None:
-    """The splice that realigns ROWS between their fixed rows (None: no row to realign).
+# A run of unchecked rows longer than this is realigned from its fixed end(s) in a window that
+# doubles until the new alignment meets the old one again (AGREE rows equal at its far end):
+# a fix repairs the drift after it without realigning a whole 10,000-row document.
+WINDOW_ROWS = 200
+AGREE = 3
 
-    The span from the first to the last unfixed row is aligned again with the fixed rows inside
-    it as fixed beads (align_features(..., fixed=...)); only the rows that differ are replaced.
-    FEATURES(lang, sentences) gives the aligner's features of sentence dicts.
+
+def realign_rows(rows: list[dict], languages: list[str], pivot: str | None, features,
+                 settled=None) -> Splice | None:
+    """The splice that realigns the unchecked ("auto") rows of ROWS between the fixed ones
+    (confirmed or edited), which stay as they are (None: no row to realign).
+
+    Each run of unchecked rows is aligned again on its own, its fixed neighbours being the
+    bounds no bead may cross; FEATURES(lang, sentences) gives the aligner's features of
+    sentence dicts. Only the rows that differ are replaced. SETTLED: fixed rows already realigned
+    around (by id): a run between two of them is left alone.
     """
-    from ..aligner import align_features
-    loose = [k for k, row in enumerate(rows) if not is_fixed(row)]
-    if not loose:
+    settled = settled or {}
+    runs, k = [], 0
+    while k < len(rows):
+        if is_fixed(rows[k]):
+            k += 1
+            continue
+        start = k
+        while k < len(rows) and not is_fixed(rows[k]):
+            k += 1
+        runs.append((start, k))
+    if not runs:
         return None
-    first, last = loose[0], loose[-1]
-    span = rows[first:last + 1]
+    new_rows = list(rows)
+    for a, b in reversed(runs):   # from the end, so that earlier indices stay valid
+        above = a > 0 and id(rows[a - 1]) not in settled
+        below = b < len(rows) and id(rows[b]) not in settled
+        if not above and not below:
+            continue
+        for lo, hi, replacement in _run_windows(rows, a, b, languages, pivot, features, above, below):
+            new_rows[lo:hi] = replacement
+    # the splice: from the first to the last row that differs
+    first = 0
+    while first < min(len(rows), len(new_rows)) and _same_sentences(rows[first], new_rows[first], languages):
+        first += 1
+    if first == len(rows) == len(new_rows):
+        return Splice(len(rows), 0, [], [])
+    tail = 0
+    while (tail < min(len(rows), len(new_rows)) - first
+           and _same_sentences(rows[-1 - tail], new_rows[-1 - tail], languages)):
+        tail += 1
+    middle = new_rows[first:len(new_rows) - tail]
+    before = {id(row) for row in rows}
+    changed = [first + i for i, row in enumerate(middle) if id(row) not in before]
+    return Splice(first, len(rows) - first - tail, middle, changed)
+
+
+def _run_windows(rows, a: int, b: int, languages, pivot, features, above: bool = True, below: bool = True):
+    """(lo, hi, new rows) replacing rows LO..HI-1 of the run A..B-1 of unchecked rows, next to
+    the fixed row ABOVE it and/or the one BELOW it."""
+    if b - a <= 2 * WINDOW_ROWS:
+        yield a, b, _realigned(rows[a:b], languages, pivot, features)
+        return
+    if above:   # repair downwards from the fixed row above
+        size = WINDOW_ROWS
+        while True:
+            hi = min(b, a + size)
+            new = _realigned(rows[a:hi], languages, pivot, features)
+            if hi == b or all(_same_sentences(o, n, languages) for o, n in zip(rows[hi - AGREE:hi], new[-AGREE:])):
+                yield a, hi, new
+                a = hi
+                break
+            size *= 2
+    if below and a < b:   # repair upwards from the fixed row below
+        size = WINDOW_ROWS
+        while True:
+            lo = max(a, b - size)
+            new = _realigned(rows[lo:b], languages, pivot, features)
+            if lo == a or all(_same_sentences(o, n, languages) for o, n in zip(rows[lo:lo + AGREE], new[:AGREE])):
+                yield lo, b, new
+                break
+            size *= 2
+
+
+def _realigned(span: list[dict], languages, pivot, features) -> list[dict]:
+    """SPAN's sentences aligned again (rows of the aligner's beads or pivot units)."""
+    from ..aligner import align_features
     sentences = {lang: [s for row in span for s in row["cells"][lang]] for lang in languages}
-    local, nxt = [], {lang: 0 for lang in languages}
-    for row in span:
-        ids = {}
-        for lang in languages:
-            n = len(row["cells"][lang])
-            ids[lang] = tuple(range(nxt[lang], nxt[lang] + n))
-            nxt[lang] += n
-        local.append(ids)
-    fixed_rows = [(ids, row) for ids, row in zip(local, span) if is_fixed(row)]
-
-    def aligned(src: str, tgt: str):
-        fixed = [(ids[src], ids[tgt]) for ids, _ in fixed_rows if ids[src] or ids[tgt]]
-        return align_features(features(src, sentences[src]), features(tgt, sentences[tgt]), fixed=fixed)
-
     if pivot and len(languages) > 2:
         from ..pivot import join_on_pivot
-        pairwise = {lang: aligned(lang, pivot) for lang in languages if lang != pivot}
-        units = join_on_pivot(pairwise, len(sentences[pivot]), pivot)
+        pairwise = {lang: align_features(features(lang, sentences[lang]), features(pivot, sentences[pivot]))
+                    for lang in languages if lang != pivot}
         groups = [({lang: tuple(u.sentences.get(lang, ())) for lang in languages}, u.confidence, [], [])
-                  for u in units]
+                  for u in join_on_pivot(pairwise, len(sentences[pivot]), pivot)]
     else:
         src, tgt = languages[:2]
-        groups = [({src: b.src, tgt: b.tgt}, b.confidence, b.matched, b.conflicts) for b in aligned(src, tgt)]
-    kept = {tuple(ids[lang] for lang in languages): row for ids, row in fixed_rows}
-    new = []
+        beads = align_features(features(src, sentences[src]), features(tgt, sentences[tgt]))
+        groups = [({src: b.src, tgt: b.tgt}, b.confidence, b.matched, b.conflicts) for b in beads]
+    out = []
     for ids, confidence, matched, conflicts in groups:
-        row = kept.get(tuple(ids[lang] for lang in languages))
-        if row is None:
-            row = new_row({lang: copy.deepcopy([sentences[lang][i] for i in ids[lang]]) for lang in languages},
-                          confidence=round(confidence, 4), matched=matched, conflicts=conflicts)
-        new.append(row)
-    # only the rows that differ are replaced: the same sentences in the same row are left alone
-    a, b = 0, 0
-    while a < len(span) and a < len(new) and _same_sentences(span[a], new[a], languages):
-        a += 1
-    while b < len(span) - a and b < len(new) - a and _same_sentences(span[-1 - b], new[-1 - b], languages):
-        b += 1
-    middle = new[a:len(new) - b]
-    start = first + a
-    return Splice(start, len(span) - a - b, middle, list(range(start, start + len(middle))))
+        cells = {lang: copy.deepcopy([sentences[lang][i] for i in ids[lang]]) for lang in languages}
+        if any(cells.values()):
+            out.append(new_row(cells, confidence=round(confidence, 4), matched=matched, conflicts=conflicts))
+    # rows the aligner put back as they were keep their identity (and are not reported changed)
+    old = {_key(row, languages): row for row in span}
+    return [old.get(_key(row, languages), row) for row in out]
 
 
 def _same_sentences(old: dict, new: dict, languages) -> bool:
-    return old is new or (old["status"] == new["status"] == "auto" and all(
-        [s["text"] for s in old["cells"][lang]] == [s["text"] for s in new["cells"][lang]] for lang in languages))
+    """The same row, or two unchecked rows pairing the same sentences."""
+    return old is new or (old["status"] == new["status"] == "auto" and _key(old, languages) == _key(new, languages))
+
+
+def _key(row: dict, languages) -> tuple:
+    return tuple(tuple(s["text"] for s in row["cells"][lang]) for lang in languages)
 
 
 def open_sessions(paths, address: str = "") -> list[ReviewSession]:
