@@ -140,10 +140,13 @@ def _directory_reviews(folder: Path) -> list[Path]:
     from ..qa.alignment_files import read_alignment_file
     from .journal import is_review_file
     from .session import start_from_alignment
+    if (folder / "documents").is_dir() and (folder / "run.jsonl").is_file():
+        folder = folder / "documents"   # an `aligntm corpus` output: its documents
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
                    and p.suffix.lower() in (".jsonl", ".ndjson") and not is_review_file(p))
     if not files:
-        raise InputError(f"{folder}: no alignment JSONL files (write them with `aligntm batch --format jsonl`)")
+        raise InputError(f"{folder}: no alignment JSONL files (write them with `aligntm batch --format jsonl` "
+                         f"or `aligntm corpus --format jsonl`)")
     reviews_dir = folder / "reviews"
     out = []
     for f in files:
