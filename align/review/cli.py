@@ -189,6 +189,7 @@ def serve(paths, host: str, port: int, open_browser: bool) -> int:
     import secrets
     import socket
     import threading
+    import time
     import uvicorn
     from .server import create_app
     from .session import open_sessions
@@ -215,16 +216,26 @@ def serve(paths, host: str, port: int, open_browser: bool) -> int:
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         url = f"{address}?token={token}"
-        print(url, flush=True)
         names = ", ".join(str(p) for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-        print(f"aligntm: reviewing {names}; every edit is saved as it is made. Ctrl-C stops the server.",
-              file=sys.stderr, flush=True)
-        if not loopback:
-            print(f"aligntm: warning: listening on {host}: other machines can reach this server "
-                  f"(the token is still needed)", file=sys.stderr)
-        if open_browser:
-            import webbrowser
-            threading.Timer(0.3, webbrowser.open, (url,)).start()
+
+        def announce():
+            # only once uvicorn serves (and handles Ctrl-C): a script that reads the address and
+            # stops the server at once gets a clean stop
+            while not server.started and not server.should_exit:
+                time.sleep(0.02)
+            if server.should_exit:
+                return
+            print(url, flush=True)
+            print(f"aligntm: reviewing {names}; every edit is saved as it is made. Ctrl-C stops the server.",
+                  file=sys.stderr, flush=True)
+            if not loopback:
+                print(f"aligntm: warning: listening on {host}: other machines can reach this server "
+                      f"(the token is still needed)", file=sys.stderr, flush=True)
+            if open_browser:
+                import webbrowser
+                webbrowser.open(url)
+
+        threading.Thread(target=announce, daemon=True).start()
         try:
             server.run(sockets=[sock])
         except KeyboardInterrupt:

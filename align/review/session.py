@@ -162,8 +162,10 @@ def start_from_alignment(document, review_file) -> Path:
     rows = rows_from_pairs(document)
     if not rows:
         raise InputError(f"{document.path}: no pairs to review")
+    target = next((p.tgt_place.get("document") for p in document.pairs if p.tgt_place.get("document")),
+                  document.tgt_lang)
     header = {"name": document.name, "languages": [document.src_lang, document.tgt_lang], "pivot": None,
-              "names": {document.src_lang: Path(document.source).name, document.tgt_lang: document.tgt_lang},
+              "names": {document.src_lang: Path(document.source).name, document.tgt_lang: Path(str(target)).name},
               "inputs": [dict(_inputs([document.path], "alignment")[0], doc=document.source)],
               "created": _now()}
     if document.src_lang == document.tgt_lang:
@@ -373,8 +375,8 @@ class ReviewSession:
         with self._lock:
             self._check_version(version)
             splice = realign_rows(self.rows, self.languages, self.pivot, self.features, self._settled)
-            if splice is None:
-                raise EditError("nothing to realign: every row is confirmed or edited")
+            if splice is None:   # every row is confirmed or edited: nothing to move
+                splice = Splice(len(self.rows), 0, [], [])
             self._settled = {id(row): row for row in self.rows if is_fixed(row)}
             if not splice.removed and not splice.rows:
                 return dict(self.answer(splice), changed=[])
