@@ -99,8 +99,10 @@ def recurring_mismatches(document: Document) -> list[RecurringMismatch]:
             if n >= T.RECURRING_MIN_BEADS and n >= T.RECURRING_MIN_SHARE * occurring[k]]
 
 
-def _sentences(indices) -> str:
+def _sentences(indices, numbered: bool = True) -> str:
     """0-based, as in the JSONL and beads files the reviewer will open next."""
+    if not numbered:   # the editor, whose sentence numbers move with every edit
+        return "sentence" if len(indices) == 1 else f"{len(indices)} sentences"
     if len(indices) == 1:
         return f"sentence {indices[0]}"
     return f"sentences {indices[0]}-{indices[-1]}"
@@ -123,9 +125,11 @@ _COMPUTE = object()
 
 
 def pair_flags(pair: Pair, document: Document, length: LengthReference | None,
-               recurring: set[str], chrf: float | None, anchor=_COMPUTE, ratio=_COMPUTE) -> list[Flag]:
+               recurring: set[str], chrf: float | None, anchor=_COMPUTE, ratio=_COMPUTE,
+               numbered: bool = True) -> list[Flag]:
     """The flags of one pair of DOCUMENT, in FLAG_KINDS order. ANCHOR (a Flag or None) and RATIO
-    (pair_log_ratio) may be given when known, so that they are not computed again."""
+    (pair_log_ratio) may be given when known, so that they are not computed again; NUMBERED
+    False leaves sentence numbers out of the reasons."""
     flags = []
     anchor = anchor_flag(pair, document, recurring) if anchor is _COMPUTE else anchor
     if anchor is not None:
@@ -141,9 +145,9 @@ def pair_flags(pair: Pair, document: Document, length: LengthReference | None,
     if pair.confidence < T.LOW_CONFIDENCE:
         flags.append(Flag("confidence", f"confidence {pair.confidence:.2f} (below {T.LOW_CONFIDENCE:.2f})"))
     if not pair.tgt:
-        flags.append(Flag("unaligned", f"source {_sentences(pair.src)} without translation ({pair.type} bead)"))
+        flags.append(Flag("unaligned", f"source {_sentences(pair.src, numbered)} without translation ({pair.type} bead)"))
     elif not pair.src:
-        flags.append(Flag("unaligned", f"target {_sentences(pair.tgt)} without source ({pair.type} bead)"))
+        flags.append(Flag("unaligned", f"target {_sentences(pair.tgt, numbered)} without source ({pair.type} bead)"))
     elif len(pair.src) + len(pair.tgt) >= T.MERGE_SENTENCES:
         flags.append(Flag("merge", f"{pair.type} bead: {len(pair.src)} source and {len(pair.tgt)} target "
                                    f"sentences in one pair"))

@@ -61,10 +61,14 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_review)
 
 
-def review_files(args) -> list[Path]:
-    """The review files of the inputs, created (by aligning, or from the alignment) when new."""
+def review_files(args, locks: dict | None = None) -> list[Path]:
+    """The review files of the inputs, created (by aligning, or from the alignment) when new.
+
+    LOCKS (path -> ReviewLock): when given (a server is to start), every review's lock is taken
+    before it is looked at, created or updated, and kept there for the server; without it (an
+    export) a review is locked only while it is created or updated."""
     from ..qa.alignment_files import read_alignment_file
-    from .journal import is_review_file
+    from .journal import ReviewLock, is_review_file
     from .session import changed_inputs, review_path_for, start_from_alignment, start_review, update_review
     inputs = args.inputs
     if len(inputs) > 3:
@@ -72,52 +76,71 @@ def review_files(args) -> list[Path]:
     for given in inputs:
         if not Path(given).exists():
             raise InputError(f"{given}: no such file or directory")
-    if len(inputs) == 1:
-        path = Path(inputs[0])
-        if path.is_dir():
-            return _directory_reviews(path)
-        if is_review_file(path):
-            if args.review_file:
-                raise InputError("--review-file: the input is a review file already")
-            return [path]
-        if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
-            raise InputError(f"{path}: give the document and its translation (two files), an alignment "
-                             f"written by `aligntm align --format jsonl`, a review file or a batch output directory")
-        documents = read_alignment_file(path)
-        if len(documents) > 1:
-            folder = path.with_name(path.stem + ".reviews")
-            folder.mkdir(exist_ok=True)
-            out = []
-            for d in documents:
-                review = folder / (Path(d.name).name + ".review.jsonl")
-                out.append(review if review.exists() else start_from_alignment(d, review))
-            return out
+    passing: list = []
+
+    def claim(review: Path, writing: bool) -> None:
+        if locks is not None:
+            if review not in locks:
+                locks[review] = ReviewLock(review)
+        elif writing:
+            passing.append(ReviewLock(review))
+
+    try:
+        if len(inputs) == 1:
+            path = Path(inputs[0])
+            if path.is_dir():
+                return _directory_reviews(path, claim)
+            if is_review_file(path):
+                if args.review_file:
+                    raise InputError("--review-file: the input is a review file already")
+                claim(path, False)
+                return [path]
+            if path.suffix.lower() not in (".jsonl", ".ndjson", ".json"):
+                raise InputError(f"{path}: give the document and its translation (two files), an alignment "
+                                 f"written by `aligntm align --format jsonl`, a review file or a batch output "
+                                 f"directory")
+            documents = read_alignment_file(path)
+            if len(documents) > 1:
+                folder = path.with_name(path.stem + ".reviews")
+                folder.mkdir(exist_ok=True)
+                out = []
+                for d in documents:
+                    review = folder / (Path(d.name).name + ".review.jsonl")
+                    claim(review, not review.exists())
+                    out.append(review if review.exists() else start_from_alignment(d, review))
+                return out
+            review = review_path_for(inputs, args.review_file)
+            claim(review, not review.exists())
+            if review.exists():
+                _check_same_inputs(review, inputs)
+                if changed_inputs(_header(review)):
+                    raise InputError(f"{path} changed since the review in {review} began; give another "
+                                     f"--review-file to start a new review of it, or go on with the review file "
+                                     f"alone: aligntm review {review}")
+                return [review]
+            return [start_from_alignment(documents[0], review)]
         review = review_path_for(inputs, args.review_file)
+        langs = (args.src_lang, args.tgt_lang, args.third_lang)[:len(inputs)]
+        claim(review, not review.exists() or args.update)
         if review.exists():
             _check_same_inputs(review, inputs)
-            if changed_inputs(_header(review)):
-                raise InputError(f"{path} changed since the review in {review} began; give another --review-file to "
-                                 f"start a new review of it, or go on with the review file alone: aligntm review {review}")
+            changed = changed_inputs(_header(review))
+            if changed and not args.update:
+                raise InputError(f"{', '.join(Path(c).name for c in changed)} changed since the review in {review} "
+                                 f"began; run again with --update to realign, keeping the confirmed pairs whose "
+                                 f"sentences are unchanged")
+            if changed:
+                kept, before = update_review(review, langs, args.presegmented or None)
+                print(f"aligntm: realigned the changed documents; kept {kept} of the {before} confirmed pairs "
+                      f"(the old review is in {review}.before-update)", file=sys.stderr)
             return [review]
-        return [start_from_alignment(documents[0], review)]
-    review = review_path_for(inputs, args.review_file)
-    langs = (args.src_lang, args.tgt_lang, args.third_lang)[:len(inputs)]
-    if review.exists():
-        _check_same_inputs(review, inputs)
-        changed = changed_inputs(_header(review))
-        if changed and not args.update:
-            raise InputError(f"{', '.join(Path(c).name for c in changed)} changed since the review in {review} "
-                             f"began; run again with --update to realign, keeping the confirmed pairs whose "
-                             f"sentences are unchanged")
-        if changed:
-            kept, before = update_review(review, langs, args.presegmented or None)
-            print(f"aligntm: realigned the changed documents; kept {kept} of the {before} confirmed pairs "
-                  f"(the old review is in {review}.before-update)", file=sys.stderr)
-        return [review]
-    if args.update:
-        raise InputError(f"--update: no review in {review} to update")
-    print("aligntm: aligning…", file=sys.stderr)
-    return [start_review(inputs, langs, args.pivot, args.presegmented, review)]
+        if args.update:
+            raise InputError(f"--update: no review in {review} to update")
+        print("aligntm: aligning…", file=sys.stderr)
+        return [start_review(inputs, langs, args.pivot, args.presegmented, review)]
+    finally:
+        for lock in passing:
+            lock.release()
 
 
 def _header(review: Path) -> dict:
@@ -131,35 +154,47 @@ def _check_same_inputs(review: Path, inputs) -> None:
     given = {str(Path(p).resolve()) for p in inputs}
     recorded = {i["path"] for i in header.get("inputs", [])}
     if given != recorded:
-        raise InputError(f"{review} is the review of {', '.join(sorted(Path(p).name for p in recorded))}; "
+        raise InputError(f"{review} is the review of {', '.join(sorted(recorded))}; "
                          f"give another --review-file for these inputs")
 
 
-def _directory_reviews(folder: Path) -> list[Path]:
+def _directory_reviews(folder: Path, claim) -> list[Path]:
     """The reviews of every document of a batch/corpus output directory (DIR/reviews/NAME.review.jsonl)."""
     from ..qa.alignment_files import read_alignment_file
     from .journal import is_review_file
     from .session import start_from_alignment
     if (folder / "documents").is_dir() and (folder / "run.jsonl").is_file():
         folder = folder / "documents"   # an `aligntm corpus` output: its documents
+    # `batch --format jsonl` keeps the documents' names (trade.txt holds JSONL): files are known
+    # by their first character
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and p.suffix.lower() in (".jsonl", ".ndjson") and not is_review_file(p))
+                   and not p.name.endswith(".lock") and _starts_json(p) and not is_review_file(p))
     if not files:
         raise InputError(f"{folder}: no alignment JSONL files (write them with `aligntm batch --format jsonl` "
                          f"or `aligntm corpus --format jsonl`)")
     reviews_dir = folder / "reviews"
     out = []
     for f in files:
-        review = reviews_dir / (f.name[:-len(f.suffix)] + ".review.jsonl")
+        stem = f.name[:-len(f.suffix)] if f.suffix.lower() in (".jsonl", ".ndjson") else f.name
+        review = reviews_dir / (stem + ".review.jsonl")
+        reviews_dir.mkdir(exist_ok=True)
+        claim(review, not review.exists())
         if review.exists():
             out.append(review)
             continue
         documents = read_alignment_file(f)
         if len(documents) != 1:
             raise InputError(f"{f}: holds {len(documents)} documents; review it on its own: aligntm review {f}")
-        reviews_dir.mkdir(exist_ok=True)
         out.append(start_from_alignment(documents[0], review))
     return out
+
+
+def _starts_json(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False
 
 
 def cmd_review(args) -> int:
@@ -173,37 +208,56 @@ def cmd_review(args) -> int:
         raise InputError("--confirmed-only and --format go with --export FILE")
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port {args.port}: a port is 0 (any free one) to 65535")
-    paths = review_files(args)
     if args.export:
         from .reviewed import load_review, write_reviews
-        reviews = [load_review(p) for p in paths]
+        reviews = [load_review(p) for p in review_files(args)]
         n = write_reviews(reviews, args.export, fmt, args.confirmed_only)
         what = "translation units" if fmt == "tmx" else "pairs"
         print(f"aligntm: wrote {n} {what} of {len(reviews)} reviewed document(s) to {args.export}", file=sys.stderr)
         return 0
-    return serve(paths, args.host, args.port, not args.no_browser)
+    # the port first, then the review files (each locked before it is read or made): a busy port
+    # or a review open elsewhere is said before minutes of aligning
+    sock = listen(args.host, args.port)
+    locks: dict = {}
+    try:
+        paths = review_files(args, locks)
+        return serve(paths, sock, args.host, not args.no_browser, locks)
+    finally:
+        sock.close()
+        for lock in locks.values():
+            lock.release()
 
 
-def serve(paths, host: str, port: int, open_browser: bool) -> int:
-    """Serve the reviews PATHS until Ctrl-C (or SIGTERM)."""
-    import secrets
+def listen(host: str, port: int):
+    """A socket bound to HOST:PORT (0: a free port) and listening."""
     import socket
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as e:
+        raise InputError(f"cannot listen on {host}: {e.strerror or e}") from None
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(64)
+    except (OSError, OverflowError) as e:
+        sock.close()
+        why = getattr(e, "strerror", None) or str(e)
+        raise InputError(f"cannot listen on {host}:{port}: {why}") from None
+    return sock
+
+
+def serve(paths, sock, host: str, open_browser: bool, locks: dict | None = None) -> int:
+    """Serve the reviews PATHS on the listening socket SOCK until Ctrl-C (or SIGTERM). LOCKS:
+    the reviews' locks, already taken."""
+    import secrets
     import threading
     import time
     import uvicorn
     from .server import create_app
     from .session import open_sessions
-    sessions = open_sessions(paths)
+    sessions = open_sessions(paths, locks=locks)
     try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except (OSError, OverflowError) as e:
-            sock.close()
-            raise InputError(f"cannot listen on {host}:{port}: {getattr(e, 'strerror', None) or e}") from None
-        sock.listen(64)
         actual = sock.getsockname()[1]
         token = secrets.token_urlsafe(24)
         shown = f"[{host}]" if ":" in host else host

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..langs import get_language
 from ..qa.alignment_files import Document, Pair
-from ..qa.flags import FLAG_KINDS, Flag, anchor_flag, pair_flags, pair_log_ratio, recurring_mismatches
+from ..qa.flags import (FLAG_KINDS, Flag, LengthReference, anchor_flag, pair_flags, pair_log_ratio,
+                        recurring_mismatches)
 from ..qa.lengths import robust_centre_and_spread
 from ..qa import thresholds as T
 
@@ -18,36 +19,56 @@ SHOWN_KINDS = {k: v for k, v in FLAG_KINDS.items() if k != "mt"}
 
 class ReviewFlags:
     """Flags of the rows of one review: per language pair shown (the two languages, or each
-    with the pivot), the document's recurring anchor mismatches and length reference."""
+    with the pivot), the document's recurring anchor mismatches and length reference.
 
-    def __init__(self, rows: list[dict], languages: list[str], pivot: str | None, name: str = "review"):
+    Both are measured on the rows as the review began and kept in the review file's header
+    (REFERENCE, as reference() gives it), so that a row's flags do not change with a restart."""
+
+    def __init__(self, rows: list[dict], languages: list[str], pivot: str | None, name: str = "review",
+                 reference: dict | None = None):
         self.languages = languages
         self.pairs = ([(lang, pivot) for lang in languages if lang != pivot] if pivot and len(languages) > 2
                       else [tuple(languages[:2])])
         self.name = name
-        self.recurring = {}
-        self.documents = {}
+        self.recurring, self.documents, self.lengths = {}, {}, {}
         for src, tgt in self.pairs:
-            pairs = [self._pair(row, src, tgt, (), ()) for row in rows]
-            document = Document(name, None, name, src, tgt, pairs)
-            self.documents[(src, tgt)] = document
-            self.recurring[(src, tgt)] = {r.key for r in recurring_mismatches(document)}
+            self.documents[(src, tgt)] = Document(name, None, name, src, tgt, [])
+            given = (reference or {}).get(f"{src}-{tgt}")
+            if given is not None:
+                self.recurring[(src, tgt)] = set(given["recurring"])
+            else:
+                pairs = [self._pair(row, src, tgt, (), ()) for row in rows]
+                self.recurring[(src, tgt)] = {r.key for r in recurring_mismatches(
+                    Document(name, None, name, src, tgt, pairs))}
         for row in rows:
             if "qa" not in row:
                 self.annotate(row)
-        self.lengths = {}
         for key in self.pairs:
+            given = (reference or {}).get(f"{key[0]}-{key[1]}")
+            if given is not None:
+                length = given["length"]
+                self.lengths[key] = LengthReference(*length, False) if length else None
+                continue
             ratios = [row["qa"][f"{key[0]}-{key[1]}"][1] for row in rows]
             ratios = [r for r in ratios if r is not None]
-            self.lengths[key] = self._reference(ratios)
+            self.lengths[key] = self._measured(ratios)
 
     @staticmethod
-    def _reference(ratios):
-        from ..qa.flags import LengthReference
+    def _measured(ratios):
         if len(ratios) < T.LENGTH_MIN_BEADS:
             return None
         centre, spread = robust_centre_and_spread(ratios, T.LENGTH_MIN_SPREAD)
         return LengthReference(centre, spread, len(ratios), False)
+
+    def reference(self) -> dict:
+        """What the flags are judged against, for the review file's header."""
+        out = {}
+        for key in self.pairs:
+            length = self.lengths[key]
+            out[f"{key[0]}-{key[1]}"] = {
+                "recurring": sorted(self.recurring[key]),
+                "length": [length.centre, length.spread, length.beads] if length else None}
+        return out
 
     def _pair(self, row: dict, src: str, tgt: str, src_ids, tgt_ids) -> Pair:
         def text(lang):
@@ -67,20 +88,21 @@ class ReviewFlags:
         row["qa"] = qa
         return row
 
-    def flags(self, row: dict, ids: dict) -> list[dict]:
-        """The flags of ROW whose sentences are IDS (per language, indices in the documents)."""
+    def flags(self, row: dict) -> list[dict]:
+        """The flags of ROW. Their reasons name no sentence numbers: those move with every edit
+        above the row, and the page would show stale ones."""
         if "qa" not in row:
             self.annotate(row)
         out = []
         for src, tgt in self.pairs:
-            if not ids[src] and not ids[tgt]:
+            if not row["cells"][src] and not row["cells"][tgt]:
                 continue
             reason, ratio = row["qa"][f"{src}-{tgt}"]
-            pair = self._pair(row, src, tgt, ids[src], ids[tgt])
+            pair = self._pair(row, src, tgt, range(len(row["cells"][src])), range(len(row["cells"][tgt])))
             anchor = Flag("anchor", reason) if reason else None
             prefix = f"{src}-{tgt}: " if len(self.pairs) > 1 else ""
             for flag in pair_flags(pair, self.documents[(src, tgt)], self.lengths[(src, tgt)],
-                                   self.recurring[(src, tgt)], None, anchor=anchor, ratio=ratio):
+                                   self.recurring[(src, tgt)], None, anchor=anchor, ratio=ratio, numbered=False):
                 if row["status"] == "confirmed" and flag.kind != "anchor":
                     continue   # checked by the reviewer; an anchor on one side stays worth seeing
                 out.append({"kind": flag.kind, "reason": prefix + flag.reason})

@@ -138,24 +138,13 @@ class LockedError(InputError):
     pass
 
 
-class Journal:
-    """A review file open for writing by one process: the state, and steps appended durably."""
+class ReviewLock:
+    """The right to write one review file: an exclusive flock on NAME.review.jsonl.lock, whose
+    text names the holder (pid, address) for the refusal a second writer gets. Taken before a
+    review is created, updated or opened, and held until the server stops."""
 
     def __init__(self, path, address: str = ""):
         self.path = Path(path)
-        self._lock = self._take_lock(address)
-        try:
-            self.state, good = replay(self.path)
-            self.dropped_bytes = self.path.stat().st_size - good
-            self._file = open(self.path, "r+b")
-            if self.dropped_bytes:
-                self._file.truncate(good)   # a step cut short by a crash: never acknowledged
-            self._file.seek(0, os.SEEK_END)
-        except BaseException:
-            self.close()
-            raise
-
-    def _take_lock(self, address: str):
         lock_path = self.path.with_name(self.path.name + ".lock")
         while True:
             f = open(lock_path, "a+")
@@ -174,17 +163,45 @@ class Journal:
             if same:   # not a lock file its last holder removed while we waited for it
                 break
             f.close()
-        f.seek(0)
-        f.truncate()
-        f.write(f"pid {os.getpid()}{', ' + address if address else ''}")
-        f.flush()
-        return f
+        self._file = f
+        self.set_address(address)
 
     def set_address(self, address: str) -> None:
-        self._lock.seek(0)
-        self._lock.truncate()
-        self._lock.write(f"pid {os.getpid()}, {address}")
-        self._lock.flush()
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"pid {os.getpid()}{', ' + address if address else ''}")
+        self._file.flush()
+
+    def release(self) -> None:
+        if self._file:
+            try:
+                os.unlink(self._file.name)
+            except OSError:
+                pass
+            self._file.close()
+            self._file = None
+
+
+class Journal:
+    """A review file open for writing by one process: the state, and steps appended durably.
+    LOCK: the ReviewLock already taken for PATH (else it is taken here)."""
+
+    def __init__(self, path, address: str = "", lock: ReviewLock | None = None):
+        self.path = Path(path)
+        self._lock = lock or ReviewLock(self.path, address)
+        try:
+            self.state, good = replay(self.path)
+            self.dropped_bytes = self.path.stat().st_size - good
+            self._file = open(self.path, "r+b")
+            if self.dropped_bytes:
+                self._file.truncate(good)   # a step cut short by a crash: never acknowledged
+            self._file.seek(0, os.SEEK_END)
+        except BaseException:
+            self.close()
+            raise
+
+    def set_address(self, address: str) -> None:
+        self._lock.set_address(address)
 
     def _append(self, step: dict) -> None:
         self._file.write((json.dumps(step, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -221,9 +238,5 @@ class Journal:
             self._file = None
         lock = getattr(self, "_lock", None)
         if lock:
-            try:
-                os.unlink(lock.name)
-            except OSError:
-                pass
-            lock.close()
+            lock.release()
             self._lock = None

@@ -48,10 +48,7 @@ def _error(status: int, message: str) -> JSONResponse:
 def create_app(sessions: list[ReviewSession], token: str, allowed_hosts: set[str] | None = None) -> Starlette:
     """The ASGI app serving SESSIONS (one per document) to requests that carry TOKEN.
     ALLOWED_HOSTS: the Host header values accepted (None: any, for tests of the app alone)."""
-    nonce = secrets.token_urlsafe(16)
-    html = page_html(nonce)
-    csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
-           f"img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    page = page_html("{{nonce}}")   # the nonce is new for every response
     exports = threading.Lock()
 
     def authorised(request: Request) -> bool:
@@ -93,13 +90,13 @@ def create_app(sessions: list[ReviewSession], token: str, allowed_hosts: set[str
                 raise BadRequest(f"request larger than {MAX_BODY} bytes")
         try:
             body = json.loads(raw or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):   # RecursionError: arrays nested thousands deep
             raise BadRequest("the request is not valid JSON") from None
         if not isinstance(body, dict):
             raise BadRequest("the request must be a JSON object")
         version = body.get("version")
-        if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-            raise BadRequest("version must be a number")
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise BadRequest("every edit sends the \"version\" of the state it was made on (a number)")
         return body
 
     async def run(function, *args):
@@ -107,7 +104,10 @@ def create_app(sessions: list[ReviewSession], token: str, allowed_hosts: set[str
         return await run_in_threadpool(function, *args)
 
     async def index(request: Request):
-        return HTMLResponse(html, headers={**SECURITY_HEADERS, "Content-Security-Policy": csp})
+        nonce = secrets.token_urlsafe(16)
+        csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; connect-src 'self'; "
+               f"img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+        return HTMLResponse(page.replace("{{nonce}}", nonce), headers={**SECURITY_HEADERS, "Content-Security-Policy": csp})
 
     async def documents(request: Request):
         return JSONResponse({"documents": [{"id": k, "name": s.review.name, "counts": s.review.counts()}

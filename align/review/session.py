@@ -152,7 +152,7 @@ def start_review(paths, langs=(), pivot=None, presegmented=False, review_file=No
     """Align the documents PATHS and write a new review file (returned)."""
     path = review_path_for(paths, review_file)
     header, rows = align_inputs(paths, langs, pivot, presegmented)
-    ReviewFlags(rows, header["languages"], header["pivot"], header["name"])   # keeps each row's costly flag parts
+    header["qa_reference"] = ReviewFlags(rows, header["languages"], header["pivot"], header["name"]).reference()
     create(path, header, rows)
     return path
 
@@ -170,7 +170,7 @@ def start_from_alignment(document, review_file) -> Path:
               "created": _now()}
     if document.src_lang == document.tgt_lang:
         raise InputError(f"{document.path}: both sides are {document.src_lang}")
-    ReviewFlags(rows, header["languages"], None, header["name"])
+    header["qa_reference"] = ReviewFlags(rows, header["languages"], None, header["name"]).reference()
     create(review_file, header, rows)
     return Path(review_file)
 
@@ -229,7 +229,8 @@ def update_review(path, langs=(), presegmented=None) -> tuple[int, int]:
     new_header = dict(header, inputs=[dict(i, sha256=file_digest(i["path"])) for i in inputs], updated=_now())
     for row in rows:
         row.pop("qa", None)
-    ReviewFlags(rows, header["languages"], header.get("pivot"), header.get("name", "review"))
+    new_header["qa_reference"] = ReviewFlags(rows, header["languages"], header.get("pivot"),
+                                             header.get("name", "review")).reference()
     create(path, new_header, rows)
     return len(kept_rows), len(confirmed)
 
@@ -274,8 +275,8 @@ class ReviewSession:
     """One review file open for editing: edits, undo/redo, realign, and the page's view of rows.
     Methods are safe to call from several threads (one edit at a time)."""
 
-    def __init__(self, path, address: str = ""):
-        self.journal = Journal(path, address)
+    def __init__(self, path, address: str = "", lock=None):
+        self.journal = Journal(path, address, lock)
         self.path = Path(path)
         self.header = self.journal.state.header
         self.review = Review(self.header, self.journal.state.rows, self.path)
@@ -288,7 +289,8 @@ class ReviewSession:
         self._lock = threading.RLock()
         self._features: dict = {}
         self._settled: dict = {}   # fixed rows the last realign worked around (id -> row)
-        self.flags = ReviewFlags(self.rows, self.languages, self.pivot, self.review.name)
+        self.flags = ReviewFlags(self.rows, self.languages, self.pivot, self.review.name,
+                                 self.header.get("qa_reference"))
 
     def __enter__(self):
         return self
@@ -319,20 +321,12 @@ class ReviewSession:
 
     def views(self, start: int, stop: int) -> list[dict]:
         """What the page shows of rows START..STOP-1: cells, status, confidence, flags."""
-        first = {lang: sum(len(r["cells"][lang]) for r in self.rows[:start]) for lang in self.languages}
-        out = []
-        for row in self.rows[start:stop]:
-            ids = {}
-            for lang in self.languages:
-                n = len(row["cells"][lang])
-                ids[lang] = tuple(range(first[lang], first[lang] + n))
-                first[lang] += n
-            out.append({"cells": {lang: [{"text": s["text"], "splits": s.get("splits", []), "where": s.get("where", "")}
-                                         for s in row["cells"][lang]] for lang in self.languages},
-                        "status": row["status"],
-                        "confidence": 1.0 if row["status"] == "confirmed" else row["confidence"],
-                        "flags": self.flags.flags(row, ids)})
-        return out
+        return [{"cells": {lang: [{"text": s["text"], "splits": s.get("splits", []), "where": s.get("where", "")}
+                                  for s in row["cells"][lang]] for lang in self.languages},
+                 "status": row["status"],
+                 "confidence": 1.0 if row["status"] == "confirmed" else row["confidence"],
+                 "flags": self.flags.flags(row)}
+                for row in self.rows[start:stop]]
 
     def answer(self, splice: Splice) -> dict:
         """The page's answer to a step: the splice with the new rows as the page shows them."""
@@ -362,11 +356,13 @@ class ReviewSession:
     def undo(self, version: int | None = None) -> dict:
         with self._lock:
             self._check_version(version)
+            self._settled = {}   # what realign worked around may be what was undone
             return self.answer(self.journal.undo())
 
     def redo(self, version: int | None = None) -> dict:
         with self._lock:
             self._check_version(version)
+            self._settled = {}
             return self.answer(self.journal.redo())
 
     def realign(self, version: int | None = None) -> dict:
@@ -533,14 +529,15 @@ def _key(row: dict, languages) -> tuple:
     return tuple(tuple(s["text"] for s in row["cells"][lang]) for lang in languages)
 
 
-def open_sessions(paths, address: str = "") -> list[ReviewSession]:
-    """ReviewSessions of several review files, all or none (each holds its file's lock)."""
+def open_sessions(paths, address: str = "", locks: dict | None = None) -> list[ReviewSession]:
+    """ReviewSessions of several review files, all or none (each holds its file's lock; LOCKS:
+    those already taken, by path)."""
     sessions = []
     try:
         for p in paths:
             if not is_review_file(p):
                 raise InputError(f"{p}: not an aligntm review file")
-            sessions.append(ReviewSession(p, address))
+            sessions.append(ReviewSession(p, address, (locks or {}).pop(Path(p), None)))
     except BaseException:
         for s in sessions:
             s.close()
