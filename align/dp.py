@@ -13,12 +13,39 @@ Rows are processed one at a time with numpy over the W columns. The 0-1 bead (on
 sentence alone) links cells of the same row; its recurrence D[k] = min(X[k], D[k-1] + c[k]) is
 a prefix minimum, D = S + minimum.accumulate(X - S) with S the running sum of c (and
 logaddexp.accumulate for the sums), so no Python loop over columns is needed.
+
+On long documents the per-row numpy calls dominate: above COMPILED_FROM_CELLS band cells the
+same passes run compiled (dp_compiled.py, numba), with identical paths.
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 
 INF = np.inf
+
+# Above this many band cells the compiled passes of dp_compiled.py run (when numba is there):
+# below it numpy is fast enough and importing numba (0.5 s) would cost more than it saves.
+COMPILED_FROM_CELLS = 200_000
+
+
+def _compiled(cells: int):
+    """dp_compiled, when it should run: ALIGNTM_DP=python or =compiled forces a choice."""
+    choice = os.environ.get("ALIGNTM_DP", "")
+    if choice == "python" or (choice != "compiled" and cells < COMPILED_FROM_CELLS):
+        return None
+    try:
+        from . import dp_compiled
+    except ImportError:
+        if choice == "compiled":
+            raise
+        return None
+    return dp_compiled
+
+
+def _type_arrays(types):
+    return (np.array([a for a, _ in types], dtype=np.int64), np.array([b for _, b in types], dtype=np.int64))
 
 
 def _span(offset: int, W: int) -> tuple[int, int]:
@@ -33,6 +60,16 @@ def viterbi(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types: list[tu
     SKIP_T[i, k]: cost of the 0-1 bead ending at (i, lo[i]+k). Returns the path as a list of
     (type index or -1 for 0-1, i, j) from start to end, and its total cost.
     """
+    n_rows, W = skip_t.shape
+    compiled = _compiled(n_rows * W)
+    if compiled is not None:
+        D, back = compiled.viterbi_tables(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
+    else:
+        D, back = _viterbi_tables(cost, skip_t, lo, types, n_tgt)
+    return _best_path(D, back, lo, types, n_tgt)
+
+
+def _viterbi_tables(cost, skip_t, lo, types, n_tgt):
     n_rows, W = skip_t.shape
     D = np.full((n_rows, W), INF)
     back = np.full((n_rows, W), -2, dtype=np.int8)  # type index, -1 = from the left (0-1)
@@ -63,6 +100,11 @@ def viterbi(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types: list[tu
         pos = np.maximum.accumulate(np.where(Z <= run, ar, 0))
         back[i] = np.where(pos == ar, arg, -1)
         D[i][lo[i] + ar > n_tgt] = INF
+    return D, back
+
+
+def _best_path(D, back, lo, types, n_tgt):
+    n_rows, W = D.shape
     i = n_rows - 1
     k = n_tgt - lo[i]
     if not (0 <= k < W) or not np.isfinite(D[i, k]):
@@ -88,6 +130,9 @@ def viterbi(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types: list[tu
 def forward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: int) -> np.ndarray:
     """F[i, k] = log of the summed weight exp(-cost) of all paths from (0, 0) to (i, lo[i]+k)."""
     n_rows, W = skip_t.shape
+    compiled = _compiled(n_rows * W)
+    if compiled is not None:
+        return compiled.forward(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
     F = np.full((n_rows, W), -INF)
     ar = np.arange(W)
     for i in range(n_rows):
@@ -112,6 +157,9 @@ def forward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: 
 def backward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: int) -> np.ndarray:
     """B[i, k] = log of the summed weight of all paths from (i, lo[i]+k) to the end."""
     n_rows, W = skip_t.shape
+    compiled = _compiled(n_rows * W)
+    if compiled is not None:
+        return compiled.backward(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
     B = np.full((n_rows, W), -INF)
     ar = np.arange(W)
     for i in range(n_rows - 1, -1, -1):

@@ -1,0 +1,256 @@
+"""The dynamic programme of dp.py compiled with numba: the same three passes, cell by cell.
+
+dp.py runs a row at a time with numpy over the band's columns; on long documents the time goes
+into numpy's per-call overhead (nine bead types x every row x four passes). Here the loops are
+compiled once (cached on disk beside this file) and every array operation of dp.py is done in
+the same order with the same arithmetic (running sums, then minimum / logaddexp of the running
+values), so the paths are identical and the probabilities agree to the last bits
+(tests/test_dp.py compares them). dp.py decides which one runs.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+INF = np.inf
+LOGE2 = math.log(2.0)
+
+
+@njit(cache=True, nogil=True)
+def _logaddexp(x, y):
+    # numpy's npy_logaddexp, step for step
+    if x == y:
+        return x + LOGE2
+    tmp = x - y
+    if tmp > 0:
+        return x + math.log1p(math.exp(-tmp))
+    if tmp <= 0:
+        return y + math.log1p(math.exp(tmp))
+    return tmp
+
+
+@njit(cache=True, nogil=True)
+def viterbi_tables(cost, skip_t, lo, type_a, type_b, n_tgt):
+    n_rows, W = skip_t.shape
+    D = np.full((n_rows, W), INF)
+    back = np.full((n_rows, W), -2, dtype=np.int8)
+    X = np.empty(W)
+    arg = np.empty(W, dtype=np.int8)
+    S = np.empty(W)
+    Z = np.empty(W)
+    for i in range(n_rows):
+        X[:] = INF
+        arg[:] = -2
+        if i == 0 and lo[0] == 0:
+            X[0] = 0.0
+        for t in range(type_a.shape[0]):
+            a, b = type_a[t], type_b[t]
+            if a > i:
+                continue
+            off = lo[i] - b - lo[i - a]
+            k0, k1 = max(0, -off), min(W, W - off)
+            for k in range(k0, k1):
+                cand = D[i - a, k + off] + cost[t, i, k]
+                if cand < X[k]:
+                    X[k] = cand
+                    arg[k] = t
+        # D = S + minimum.accumulate(X - S), S the running sum of the 0-1 costs (c[0] = 0)
+        total = 0.0
+        run = INF
+        pos = 0
+        for k in range(W):
+            c = 0.0 if k == 0 else skip_t[i, k]
+            total = c if k == 0 else total + c
+            S[k] = total
+            Z[k] = X[k] - total
+            run = Z[k] if k == 0 else min(run, Z[k])
+            D[i, k] = total + run
+            if Z[k] <= run:
+                pos = k
+            back[i, k] = arg[k] if pos == k else -1
+            if lo[i] + k > n_tgt:
+                D[i, k] = INF
+    return D, back
+
+
+@njit(cache=True, nogil=True)
+def forward(cost, skip_t, lo, type_a, type_b, n_tgt):
+    n_rows, W = skip_t.shape
+    F = np.full((n_rows, W), -INF)
+    X = np.empty(W)
+    for i in range(n_rows):
+        X[:] = -INF
+        if i == 0 and lo[0] == 0:
+            X[0] = 0.0
+        for t in range(type_a.shape[0]):
+            a, b = type_a[t], type_b[t]
+            if a > i:
+                continue
+            off = lo[i] - b - lo[i - a]
+            k0, k1 = max(0, -off), min(W, W - off)
+            for k in range(k0, k1):
+                X[k] = _logaddexp(X[k], F[i - a, k + off] - cost[t, i, k])
+        # F = logaddexp.accumulate(X + S) - S
+        total = 0.0
+        acc = 0.0
+        for k in range(W):
+            c = 0.0 if k == 0 else skip_t[i, k]
+            total = c if k == 0 else total + c
+            value = X[k] + total
+            acc = value if k == 0 else _logaddexp(acc, value)
+            F[i, k] = acc - total
+            if lo[i] + k > n_tgt:
+                F[i, k] = -INF
+    return F
+
+
+@njit(cache=True, nogil=True)
+def backward(cost, skip_t, lo, type_a, type_b, n_tgt):
+    n_rows, W = skip_t.shape
+    B = np.full((n_rows, W), -INF)
+    Y = np.empty(W)
+    S = np.zeros(W)
+    for i in range(n_rows - 1, -1, -1):
+        Y[:] = -INF
+        if i == n_rows - 1:
+            k_end = n_tgt - lo[i]
+            if 0 <= k_end < W:
+                Y[k_end] = 0.0
+        for t in range(type_a.shape[0]):
+            a, b = type_a[t], type_b[t]
+            r = i + a
+            if r >= n_rows:
+                continue
+            off = lo[i] + b - lo[r]
+            k0, k1 = max(0, -off), min(W, W - off)
+            for k in range(k0, k1):
+                Y[k] = _logaddexp(Y[k], B[r, k + off] - cost[t, r, k + off])
+        # S[k] = c[k] + ... + c[W-2] (c[k] = skip_t[i, k+1]), summed from the end as
+        # cumsum(c[::-1])[::-1] does; B = revacc(logaddexp)(Y + S) - S
+        S[W - 1] = 0.0
+        total = 0.0
+        for k in range(W - 2, -1, -1):
+            total = skip_t[i, k + 1] if k == W - 2 else total + skip_t[i, k + 1]
+            S[k] = total
+        acc = 0.0
+        for k in range(W - 1, -1, -1):
+            value = Y[k] + S[k]
+            acc = value if k == W - 1 else _logaddexp(acc, value)
+            B[i, k] = acc - S[k]
+            if lo[i] + k > n_tgt:
+                B[i, k] = -INF
+    return B
+
+
+# --- the anchor parts of the cost (aligner.py), the other hot loops of long documents ------
+
+@njit(cache=True, nogil=True)
+def key_hits(src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo, W, reach, total, hard):
+    """aligner._key_hits over arrays: (key ids, source, target, weights) of the key pairs near
+    the band, key ids numbered in order of first use as aligner.py numbers them."""
+    n_keys = tgt_start.shape[0]
+    local = np.full(n_keys, -1, dtype=np.int64)
+    count = 0
+    for h in range(src_sent.shape[0]):
+        s, g = src_sent[h], src_key[h]
+        if tgt_end[g] == tgt_start[g]:
+            continue
+        first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
+        p0 = np.searchsorted(tgt_pos[tgt_start[g]:tgt_end[g]], first, side="left")
+        p1 = np.searchsorted(tgt_pos[tgt_start[g]:tgt_end[g]], last, side="right")
+        count += p1 - p0
+    key_ids = np.empty(count, dtype=np.int64)
+    ss = np.empty(count, dtype=np.int64)
+    ts = np.empty(count, dtype=np.int64)
+    weights = np.empty(count)
+    m = 0
+    next_id = 0
+    for h in range(src_sent.shape[0]):
+        s, g = src_sent[h], src_key[h]
+        occurrences = tgt_pos[tgt_start[g]:tgt_end[g]]
+        if occurrences.shape[0] == 0:
+            continue
+        first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
+        p0 = np.searchsorted(occurrences, first, side="left")
+        p1 = np.searchsorted(occurrences, last, side="right")
+        if p1 == p0:
+            continue
+        if local[g] < 0:
+            local[g] = next_id
+            next_id += 1
+        weight = 1.0 if hard else math.log(1 + total / (df_s[g] + occurrences.shape[0]))
+        for p in range(p0, p1):
+            key_ids[m] = local[g]
+            ss[m] = s
+            ts[m] = occurrences[p]
+            weights[m] = weight
+            m += 1
+    return key_ids, ss, ts, weights
+
+
+@njit(cache=True, nogil=True)
+def bead_matches(key_ids, ss, ts, weights, a, b, lo, W, n_rows, n_cols):
+    """aligner._bead_matches: per band cell, the summed weight of the distinct keys found on
+    both sides of the bead of type (a, b) ending there. Keys are taken in ascending id order
+    (the order of aligner.py's sums) and a cell stamped with the key it last counted, so each
+    key counts once per cell without sorting the (key, cell) pairs."""
+    out = np.zeros((n_rows, W), dtype=np.float32)
+    n = key_ids.shape[0]
+    if n == 0:
+        return out
+    n_keys = 0
+    for h in range(n):
+        n_keys = max(n_keys, key_ids[h] + 1)
+    # the hits grouped by key (a counting sort, stable)
+    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    for h in range(n):
+        starts[key_ids[h] + 1] += 1
+    for g in range(n_keys):
+        starts[g + 1] += starts[g]
+    order = np.empty(n, dtype=np.int64)
+    fill = starts[:-1].copy()
+    for h in range(n):
+        order[fill[key_ids[h]]] = h
+        fill[key_ids[h]] += 1
+    stamp = np.full((n_rows, W), -1, dtype=np.int64)
+    for g in range(n_keys):
+        for q in range(starts[g], starts[g + 1]):
+            h = order[q]
+            for da in range(a):
+                i = ss[h] + 1 + da
+                if i >= n_rows:
+                    break
+                for db in range(b):
+                    j = ts[h] + 1 + db
+                    if j >= n_cols:   # a bead ending past a document's end is no bead
+                        break
+                    k = j - lo[i]
+                    if 0 <= k < W and stamp[i, k] != g:
+                        stamp[i, k] = g
+                        out[i, k] += weights[h]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def distinct_keys(sent, key, n, span, n_keys):
+    """aligner._distinct_keys: D[e] = distinct keys in sentences e-span .. e-1 (0 where e < span).
+    SENT (ascending) and KEY list each sentence's keys once."""
+    out = np.zeros(n + 1)
+    seen = np.zeros(n_keys, dtype=np.int64)
+    starts = np.searchsorted(sent, np.arange(n + 1))
+    distinct = 0
+    for e in range(1, n + 1):
+        for h in range(starts[e - 1], starts[e]):     # sentence e-1 comes into the window
+            if seen[key[h]] == 0:
+                distinct += 1
+            seen[key[h]] += 1
+        if e - span - 1 >= 0:                         # sentence e-span-1 leaves it
+            for h in range(starts[e - span - 1], starts[e - span]):
+                seen[key[h]] -= 1
+                if seen[key[h]] == 0:
+                    distinct -= 1
+        if e >= span:
+            out[e] = distinct
+    return out

@@ -1,0 +1,68 @@
+"""The compiled DP core (dp_compiled.py, numba) against the numpy one it replaces on long
+documents: the same tables to the last bit on random bands, and the same beads and confidences
+when a real document pair is aligned either way."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from align import dp, dp_compiled, params as P  # noqa: E402
+from align.aligner import align_features  # noqa: E402
+from align.document import make_document  # noqa: E402
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "joint-statement-2025"
+
+
+def _random_band(rng):
+    n_rows, W = int(rng.integers(2, 60)), int(rng.integers(1, 40))
+    cost = rng.gamma(2.0, 2.0, size=(len(P.BEAD_TYPES), n_rows, W))
+    cost[rng.random(cost.shape) < 0.1] = np.inf
+    skip = rng.gamma(2.0, 2.0, size=(n_rows, W))
+    lo = np.sort(rng.integers(0, 30, size=n_rows))
+    lo[0] = 0
+    n_tgt = int(lo[-1] + rng.integers(0, W))
+    return cost, skip, lo, n_tgt
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_compiled_passes_give_the_numpy_tables_bit_for_bit(seed, monkeypatch):
+    cost, skip, lo, n_tgt = _random_band(np.random.default_rng(seed))
+    a, b = dp._type_arrays(P.BEAD_TYPES)
+    D, back = dp._viterbi_tables(cost, skip, lo, P.BEAD_TYPES, n_tgt)
+    D2, back2 = dp_compiled.viterbi_tables(cost, skip, lo.astype(np.int64), a, b, n_tgt)
+    assert np.array_equal(D, D2) and np.array_equal(back, back2)
+    monkeypatch.setenv("ALIGNTM_DP", "python")
+    F, B = dp.forward(cost, skip, lo, P.BEAD_TYPES, n_tgt), dp.backward(cost, skip, lo, P.BEAD_TYPES, n_tgt)
+    monkeypatch.setenv("ALIGNTM_DP", "compiled")
+    assert np.array_equal(F, dp.forward(cost, skip, lo, P.BEAD_TYPES, n_tgt))
+    assert np.array_equal(B, dp.backward(cost, skip, lo, P.BEAD_TYPES, n_tgt))
+
+
+def _long_pair():
+    """A pair long enough to be aligned through a band (kyoto-dev documents joined when the
+    evaluation data is beside the project, else the bundled statement repeated)."""
+    root = EVAL / "ja-en" / "kyoto-dev"
+    if root.is_dir():
+        names = sorted(p.name for p in (root / "ja").iterdir())[:60]
+        ja = "".join((root / "ja" / n).read_text(encoding="utf-8") for n in names)
+        en = "".join((root / "en" / n).read_text(encoding="utf-8") for n in names)
+        return make_document(ja, "ja", presegmented=True), make_document(en, "en", presegmented=True)
+    ja = make_document((CORPUS / "ja.txt").read_text(encoding="utf-8") * 12, "ja")
+    en = make_document((CORPUS / "en.txt").read_text(encoding="utf-8") * 12, "en")
+    return ja, en
+
+
+def test_a_long_pair_aligns_the_same_compiled_or_not(monkeypatch):
+    ja, en = _long_pair()
+    assert (len(ja.sentences) + 1) * (len(en.sentences) + 1) > P.FULL_CELLS   # banded: the long path
+    results = {}
+    for choice in ("python", "compiled"):
+        monkeypatch.setenv("ALIGNTM_DP", choice)
+        results[choice] = [(b.src, b.tgt, b.confidence, b.matched, b.conflicts)
+                           for b in align_features(ja.features, en.features)]
+    assert results["python"] == results["compiled"]
