@@ -99,6 +99,23 @@ def estimate_length_model(src: list[Features], tgt: list[Features], beads: list[
 def _key_hits(src: list[Features], tgt: list[Features], lo: np.ndarray, W: int, kind: str):
     """Every (key, source sentence, target sentence) that share an anchor key near the band,
     with the key's weight (1 for hard anchors, idf for soft ones)."""
+    reach = max(a for a, _ in P.BEAD_TYPES) + max(b for _, b in P.BEAD_TYPES)
+    compiled = dp._compiled(len(lo) * W)
+    if compiled is not None:
+        src_sent, src_key, src_keys = _key_table(src, kind)
+        tgt_sent, tgt_local, tgt_keys = _key_table(tgt, kind)
+        ids = {k: i for i, k in enumerate(src_keys)}        # target keys numbered as the source's
+        tgt_key = np.array([ids.setdefault(k, len(ids)) for k in tgt_keys], dtype=np.int64)[tgt_local] \
+            if len(tgt_local) else tgt_local
+        order = np.argsort(tgt_key, kind="stable")          # by key, then target sentence
+        keys_sorted = tgt_key[order]
+        n_keys = len(ids)
+        tgt_start = np.searchsorted(keys_sorted, np.arange(n_keys), side="left")
+        tgt_end = np.searchsorted(keys_sorted, np.arange(n_keys), side="right")
+        in_tgt = (tgt_end > tgt_start)[src_key] if len(src_key) else np.zeros(0, dtype=bool)
+        df_s = np.bincount(src_key[in_tgt], minlength=n_keys)
+        return compiled.key_hits(src_sent, src_key, tgt_sent[order], tgt_start, tgt_end, df_s,
+                                 np.asarray(lo, dtype=np.int64), W, reach, len(src) + len(tgt), kind == "hard")
     index_t: dict[str, list[int]] = {}
     for t, f in enumerate(tgt):
         for key in getattr(f, kind):
@@ -109,7 +126,6 @@ def _key_hits(src: list[Features], tgt: list[Features], lo: np.ndarray, W: int, 
         df_s.update(k for k in getattr(f, kind) if k in index_t)
     total = len(src) + len(tgt)
     key_ids, ss, ts, weights = [], [], [], []
-    reach = max(a for a, _ in P.BEAD_TYPES) + max(b for _, b in P.BEAD_TYPES)
     for s, f in enumerate(src):
         first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
         for key in getattr(f, kind):
@@ -129,23 +145,41 @@ def _key_hits(src: list[Features], tgt: list[Features], lo: np.ndarray, W: int, 
             np.array(ts, dtype=np.int64), np.array(weights))
 
 
+_KEY_TABLES: dict = {}   # id(features list) -> (the list, {kind: table}); emptied by align_features
+
+
+def _key_table(feats: list[Features], kind: str):
+    """(sentence, key id, keys) of every KIND key of FEATS, sentence by sentence, keys in their
+    order (keys[id] is the key); made once per list of features and kind."""
+    entry = _KEY_TABLES.get(id(feats))
+    if entry is None or entry[0] is not feats:
+        entry = _KEY_TABLES[id(feats)] = (feats, {})
+    if kind not in entry[1]:
+        ids: dict[str, int] = {}
+        sent, key = [], []
+        for s, f in enumerate(feats):
+            keys = getattr(f, kind)
+            if keys:
+                sent.extend([s] * len(keys))
+                key.extend(ids.setdefault(k, len(ids)) for k in keys)
+        entry[1][kind] = (np.array(sent, dtype=np.int64), np.array(key, dtype=np.int64), list(ids))
+    return entry[1][kind]
+
+
 class _AnchorScores:
-    """Anchor matches of every bead type over one band, computed once and reused by both
-    passes (only the length model changes between them)."""
+    """The anchor keys shared near one band, found once and used by both passes (only the
+    length model changes between them). The matches of each bead type are made again when
+    asked: kept, they took 16 arrays the size of the band (300 MB for 100,000 sentences)."""
 
     def __init__(self, src, tgt, lo, W):
         self.lo, self.W = lo, W
         self.n_rows, self.n_cols = len(src) + 1, len(tgt) + 1
         self.hard = _key_hits(src, tgt, lo, W, "hard")
         self.soft = _key_hits(src, tgt, lo, W, "soft")
-        self._cache = {}
 
     def matches(self, a: int, b: int):
-        if (a, b) not in self._cache:
-            self._cache[(a, b)] = tuple(
-                _bead_matches(hits, a, b, self.lo, self.W, self.n_rows, self.n_cols)
-                for hits in (self.hard, self.soft))
-        return self._cache[(a, b)]
+        return tuple(_bead_matches(hits, a, b, self.lo, self.W, self.n_rows, self.n_cols)
+                     for hits in (self.hard, self.soft))
 
 
 def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_cols: int) -> np.ndarray:
@@ -153,6 +187,9 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     type (a, b) ending at (i, lo[i]+k), each key counted once however many of the bead's
     sentences hold it (so that merging sentences earns nothing by itself)."""
     key_ids, ss, ts, weights = hits
+    compiled = dp._compiled(n_rows * W)
+    if compiled is not None:
+        return compiled.bead_matches(key_ids, ss, ts, weights, a, b, np.asarray(lo, dtype=np.int64), W, n_rows, n_cols)
     out = np.zeros((n_rows, W), dtype=np.float32)
     if not len(key_ids):
         return out
@@ -160,14 +197,15 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     for da in range(a):
         for db in range(b):
             i, j = ss + 1 + da, ts + 1 + db
-            codes.append((key_ids * n_rows + i) * n_cols + j)
-            wts.append(weights)
+            inside = (i < n_rows) & (j < n_cols)   # a bead ending past a document's end is no bead
+            codes.append((key_ids[inside] * n_rows + i[inside]) * n_cols + j[inside])
+            wts.append(weights[inside])
     code, first = np.unique(np.concatenate(codes), return_index=True)
     w = np.concatenate(wts)[first]
     j = code % n_cols
     i = (code // n_cols) % n_rows
-    k = j - lo[np.minimum(i, n_rows - 1)]
-    ok = (i < n_rows) & (k >= 0) & (k < W)
+    k = j - lo[i]
+    ok = (k >= 0) & (k < W)
     np.add.at(out, (i[ok], k[ok]), w[ok])
     return out
 
@@ -175,6 +213,10 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
 def _distinct_keys(feats: list[Features], kind: str, span: int) -> np.ndarray:
     """D[e] = number of distinct KIND keys in sentences e-span .. e-1 (0 where e < span)."""
     n = len(feats)
+    compiled = dp._compiled(n * 50)   # counts: the same integers either way
+    if compiled is not None:
+        sent, key, keys = _key_table(feats, kind)
+        return compiled.distinct_keys(sent, key, n, span, max(len(keys), 1))
     out = np.zeros(n + 1)
     for e in range(span, n + 1):
         keys = set()
@@ -329,6 +371,13 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     """
     if not src and not tgt:
         return []
+    try:
+        return _align(src, tgt, length_only, fixed, model)
+    finally:
+        _KEY_TABLES.clear()
+
+
+def _align(src, tgt, length_only, fixed, model) -> list[Bead]:
     if length_only:
         src, tgt = _lengths_only(src), _lengths_only(tgt)
     elif P.DROP_ONE_SIDED_CONVENTIONS:
@@ -487,9 +536,12 @@ def _lengths_only(feats: list[Features]) -> list[Features]:
 
 
 def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):
-    """Posterior probability of each bead on the path (forward-backward over the band)."""
+    """Posterior probability of each bead on the path (forward-backward over the band).
+    COST and SKIP_T are divided by the temperature in place (no copy of the band)."""
     T = P.TEMPERATURE
-    c, s = cost / T, skip_t / T
+    cost /= T
+    skip_t /= T
+    c, s = cost, skip_t
     F = dp.forward(c, s, lo, P.BEAD_TYPES, n_tgt)
     B = dp.backward(c, s, lo, P.BEAD_TYPES, n_tgt)
     total = F[-1, n_tgt - lo[-1]]
