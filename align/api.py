@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .aligner import Bead, align_features
-from .document import Document, load_documents, make_document
+from .document import Document, load_documents, make_document, prepare_features
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Alignment:
 
 def align_documents(src: Document, tgt: Document, length_only: bool = False) -> Alignment:
     """Align two Documents (LENGTH_ONLY: the Gale-Church baseline, without anchors)."""
+    prepare_features([src, tgt])   # both at once: long documents on every core
     return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
 
 
