@@ -5,6 +5,7 @@ The aligner knows nothing of files or languages: it takes two lists of `Features
 """
 from __future__ import annotations
 
+import itertools
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -155,14 +156,16 @@ def _key_table(feats: list[Features], kind: str):
     if entry is None or entry[0] is not feats:
         entry = _KEY_TABLES[id(feats)] = (feats, {})
     if kind not in entry[1]:
-        ids: dict[str, int] = {}
-        sent, key = [], []
-        for s, f in enumerate(feats):
-            keys = getattr(f, kind)
-            if keys:
-                sent.extend([s] * len(keys))
-                key.extend(ids.setdefault(k, len(ids)) for k in keys)
-        entry[1][kind] = (np.array(sent, dtype=np.int64), np.array(key, dtype=np.int64), list(ids))
+        # iterations at C speed (chain, dict.fromkeys, map): 7 million keys in 100,000
+        # sentences took 8 s key by key
+        per_sentence = [getattr(f, kind) for f in feats]
+        counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=len(feats))
+        flat = list(itertools.chain.from_iterable(per_sentence))
+        keys = list(dict.fromkeys(flat))
+        number = {k: i for i, k in enumerate(keys)}
+        key = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+        sent = np.repeat(np.arange(len(feats), dtype=np.int64), counts)
+        entry[1][kind] = (sent, key, keys)
     return entry[1][kind]
 
 
@@ -299,14 +302,16 @@ def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:
 
 
 def _merge_blocks(feats: list[Features], size: int) -> list[Features]:
+    """Blocks of SIZE sentences as one sentence each, for the coarse pass. The search only asks
+    which keys a block holds (in the order they first occur), so its anchors are dicts of keys,
+    made at C speed: merging Counters took 9 s for 100,000 sentences."""
     out = []
+    chain = itertools.chain.from_iterable
     for start in range(0, len(feats), size):
         chunk = feats[start:start + size]
-        hard, soft = Counter(), Counter()
-        for f in chunk:
-            hard.update(f.hard)
-            soft.update(f.soft)
-        out.append(Features(length=sum(f.length for f in chunk), hard=hard, soft=soft,
+        out.append(Features(length=sum(f.length for f in chunk),
+                            hard=dict.fromkeys(chain(f.hard for f in chunk), 1),
+                            soft=dict.fromkeys(chain(f.soft for f in chunk), 1),
                             furniture=all(f.furniture for f in chunk)))
     return out
 
@@ -559,14 +564,21 @@ def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):
 
 def _explain(bead: Bead, src: list[Features], tgt: list[Features]) -> None:
     """The anchors that support (matched) or contradict (conflicts) a bead."""
-    hs, ht, ss, st = Counter(), Counter(), Counter(), Counter()
-    for i in bead.src:
-        hs.update(src[i].hard)
-        ss.update(src[i].soft)
-    for j in bead.tgt:
-        ht.update(tgt[j].hard)
-        st.update(tgt[j].soft)
     if not bead.src or not bead.tgt:
         return
+    hs, ss = _summed(src, bead.src)
+    ht, st = _summed(tgt, bead.tgt)
     bead.matched = sorted((hs & ht).keys()) + sorted((ss & st).keys())
     bead.conflicts = sorted(((hs - ht) + (ht - hs)).keys())
+
+
+def _summed(feats: list[Features], indices) -> tuple[Counter, Counter]:
+    """The hard and soft anchors of the sentences INDICES (a sentence's own, for one)."""
+    if len(indices) == 1:
+        f = feats[indices[0]]
+        return f.hard, f.soft
+    hard, soft = Counter(), Counter()
+    for i in indices:
+        hard.update(feats[i].hard)
+        soft.update(feats[i].soft)
+    return hard, soft

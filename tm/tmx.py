@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterable
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from align.textio import atomic_writer
 
@@ -25,12 +26,18 @@ except Exception:  # running from a source tree that is not installed
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
 def xml_text(text: str) -> str:
-    """TEXT made safe for XML character data (a CR as &#13;: parsers read a literal one as LF)."""
-    return escape(_FORBIDDEN.sub("", text), {"\r": "&#13;"})
+    """TEXT made safe for XML character data (a CR as &#13;: parsers read a literal one as LF).
+    One str.translate: a 100,000-unit memory spent a second in saxutils.escape's replace loop."""
+    return _FORBIDDEN.sub("", text).translate(_TEXT_ESCAPES)
 
 
+@lru_cache(maxsize=4096)
 def xml_attr(text: str) -> str:
+    """TEXT as a quoted XML attribute value (cached: languages and prop names repeat in every unit)."""
     return quoteattr(_FORBIDDEN.sub("", text))
 
 
