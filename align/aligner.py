@@ -101,7 +101,7 @@ def _key_hits(src: list[Features], tgt: list[Features], lo: np.ndarray, W: int, 
     """Every (key, source sentence, target sentence) that share an anchor key near the band,
     with the key's weight (1 for hard anchors, idf for soft ones)."""
     reach = max(a for a, _ in P.BEAD_TYPES) + max(b for _, b in P.BEAD_TYPES)
-    compiled = dp._compiled(len(lo) * W)
+    compiled = dp._compiled()
     if compiled is not None:
         src_sent, src_key, src_keys = _key_table(src, kind)
         tgt_sent, tgt_local, tgt_keys = _key_table(tgt, kind)
@@ -190,7 +190,7 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     type (a, b) ending at (i, lo[i]+k), each key counted once however many of the bead's
     sentences hold it (so that merging sentences earns nothing by itself)."""
     key_ids, ss, ts, weights = hits
-    compiled = dp._compiled(n_rows * W)
+    compiled = dp._compiled()
     if compiled is not None:
         return compiled.bead_matches(key_ids, ss, ts, weights, a, b, np.asarray(lo, dtype=np.int64), W, n_rows, n_cols)
     out = np.zeros((n_rows, W), dtype=np.float32)
@@ -216,7 +216,7 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
 def _distinct_keys(feats: list[Features], kind: str, span: int) -> np.ndarray:
     """D[e] = number of distinct KIND keys in sentences e-span .. e-1 (0 where e < span)."""
     n = len(feats)
-    compiled = dp._compiled(n * 50)   # counts: the same integers either way
+    compiled = dp._compiled()
     if compiled is not None:
         sent, key, keys = _key_table(feats, kind)
         return compiled.distinct_keys(sent, key, n, span, max(len(keys), 1))
@@ -377,7 +377,8 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     if not src and not tgt:
         return []
     try:
-        return _align(src, tgt, length_only, fixed, model)
+        with dp.compiled_for(len(src) + len(tgt)):
+            return _align(src, tgt, length_only, fixed, model)
     finally:
         _KEY_TABLES.clear()
 

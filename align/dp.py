@@ -14,26 +14,41 @@ sentence alone) links cells of the same row; its recurrence D[k] = min(X[k], D[k
 a prefix minimum, D = S + minimum.accumulate(X - S) with S the running sum of c (and
 logaddexp.accumulate for the sums), so no Python loop over columns is needed.
 
-On long documents the per-row numpy calls dominate: above COMPILED_FROM_CELLS band cells the
-same passes run compiled (dp_compiled.py, numba), with identical paths.
+On long documents the per-row numpy calls dominate: for alignments of COMPILED_FROM_SENTENCES
+sentences and more the same passes run compiled (dp_compiled.py, numba), with identical paths.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 
 import numpy as np
 
 INF = np.inf
 
-# Above this many band cells the compiled passes of dp_compiled.py run (when numba is there):
-# below it numpy is fast enough and importing numba (0.5 s) would cost more than it saves.
-COMPILED_FROM_CELLS = 200_000
+# The compiled passes of dp_compiled.py run (when numba is there) for alignments of at least
+# COMPILED_FROM_SENTENCES sentences (both documents), set by the aligner with compiled_for():
+# loading numba and its cached functions costs about 1 s, which a 1,000-sentence pair (1.2 s of
+# aligning in numpy) would not win back, while at 20,000 the numpy passes take 8 s more.
+COMPILED_FROM_SENTENCES = 8_000
+_long_alignment = contextvars.ContextVar("long_alignment", default=False)
 
 
-def _compiled(cells: int):
+@contextlib.contextmanager
+def compiled_for(sentences: int):
+    """Within this block, the passes are compiled when SENTENCES is a long alignment."""
+    token = _long_alignment.set(sentences >= COMPILED_FROM_SENTENCES)
+    try:
+        yield
+    finally:
+        _long_alignment.reset(token)
+
+
+def _compiled():
     """dp_compiled, when it should run: ALIGNTM_DP=python or =compiled forces a choice."""
     choice = os.environ.get("ALIGNTM_DP", "")
-    if choice == "python" or (choice != "compiled" and cells < COMPILED_FROM_CELLS):
+    if choice == "python" or (choice != "compiled" and not _long_alignment.get()):
         return None
     try:
         from . import dp_compiled
@@ -61,7 +76,7 @@ def viterbi(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types: list[tu
     (type index or -1 for 0-1, i, j) from start to end, and its total cost.
     """
     n_rows, W = skip_t.shape
-    compiled = _compiled(n_rows * W)
+    compiled = _compiled()
     if compiled is not None:
         D, back = compiled.viterbi_tables(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
     else:
@@ -130,7 +145,7 @@ def _best_path(D, back, lo, types, n_tgt):
 def forward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: int) -> np.ndarray:
     """F[i, k] = log of the summed weight exp(-cost) of all paths from (0, 0) to (i, lo[i]+k)."""
     n_rows, W = skip_t.shape
-    compiled = _compiled(n_rows * W)
+    compiled = _compiled()
     if compiled is not None:
         return compiled.forward(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
     F = np.full((n_rows, W), -INF)
@@ -157,7 +172,7 @@ def forward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: 
 def backward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: int) -> np.ndarray:
     """B[i, k] = log of the summed weight of all paths from (i, lo[i]+k) to the end."""
     n_rows, W = skip_t.shape
-    compiled = _compiled(n_rows * W)
+    compiled = _compiled()
     if compiled is not None:
         return compiled.backward(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
     B = np.full((n_rows, W), -INF)
