@@ -20,6 +20,36 @@ These are the steps of align.api.align_files (load_document for each side, then
 align_features on their features), taken one at a time. Peak memory is the process's maximum
 resident set size (resource.getrusage), imports included.
 
+Presegmented part (--presegmented, or --presegmented-only): the whole command as a user runs it,
+against hunalign, with the targets of issue 11 (on 2 cores).
+  1. Pairs of --pre-sizes Japanese sentences (1000 5000 20000 50000 100000), the kyoto-dev
+     documents joined as above but one sentence per line (ja.txt, en.txt).
+  2. `aligntm align ja.txt en.txt --presegmented -o out.tsv --tmx out.tmx` (the aligntm next to
+     this Python, as bench_accuracy.py finds it), a fresh process per run: wall and CPU time, and
+     peak memory of the process tree: the largest single process (os.wait4 ru_maxrss; long pairs
+     fork feature workers) and the summed PSS of the tree, sampled from /proc while workers run
+     (the peak is the larger of the two), and the summed RSS sampled every 50 ms (an upper bound:
+     pages shared with forked workers counted in each). Seconds per 1,000 Japanese sentences.
+     An untimed run on the smallest pair comes first (--no-warmup: none), so the figures are
+     those of a user who has run aligntm before (files in the page cache, numba's compiled code
+     on disk).
+  3. hunalign on the same pair, given tokens: the Japanese tokenised by MeCab (fugashi -Owakati,
+     unidic-lite; timed, import and dictionary included), English split at spaces and
+     punctuation; `hunalign -text null.dic ja.tok en.tok` (an empty dictionary, no -realign), wall
+     time and peak memory. Its figure is reported alone and with the Japanese tokenising added,
+     since aligntm's figure includes its own tokenising. A crash is reported ("crashed (signal
+     11)") and the run goes on. hunalign is not built here: give --hunalign PATH, or put a binary
+     built from github.com/danielvarga/hunalign at ~/.cache/aligntm/hunalign/hunalign; without
+     one (or without fugashi) the comparison is skipped with a note.
+  4. A table per size, and the targets with PASS/MISS: the 100k pair under 60 s and under 1 GB
+     (taken as 1 GiB) peak; seconds per 1k flat from the smallest to the largest pair (never more
+     than 1.25 times that of a smaller pair); at 20k, faster than hunalign plus the tokenising;
+     the 1k pair under 1 s end to end. A target whose size was not run shows "-".
+  --stages adds, per size, the steps of the same command one at a time in a fresh process (read:
+  align.document.load_documents; features: prepare_features; align: align_features; tmx:
+  tm.tmx.write_tmx; tsv: align.formats.write), with the peak of the process and of its largest
+  feature worker. --pre-repeat N runs aligntm and hunalign N times per size (medians reported).
+
 PDF part (--pdf, or --pdf-only): PDF input against its extracted text, and streaming.
   1. Typesets the same content twice, A4 at 10.5pt with 25 mm margins, printed by headless
      Chromium: the kyoto-dev documents in name order, each document's title line an <h2>, its
@@ -41,7 +71,10 @@ Needs the Debian packages chromium, poppler-utils and fonts-ipafont (qpdf is opt
 part is skipped, naming what to install, when they are missing.
 
 The texts, PDFs and TMX files go to a temporary directory that is deleted at the end (or to
---keep DIR, which must be outside the repository: the texts are evaluation data).
+--keep DIR, which must be outside the repository: the texts are evaluation data). --json FILE
+writes every figure of the parts run. Each part prints the machine's load average when it
+started and ended. Exit code: 0; 1 if a run of aligntm failed (a hunalign crash is a figure, not
+a failure); 2 on bad usage or missing data (one line on stderr).
 """
 from __future__ import annotations
 
@@ -49,17 +82,27 @@ import argparse
 import html
 import json
 import os
+import platform
 import random
+import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+# what bench_accuracy.py already does: the usage error, find the aligntm command, show it, its version
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_accuracy import Fatal, _import_langs, _version, aligntm_command, show  # noqa: E402
+
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"
 KYOTO = ("ja-en", "kyoto-dev")
 JA_WIDTH, EN_WIDTH = 40, 90
@@ -109,10 +152,6 @@ print(json.dumps(out))
 """
 
 STAGES = ["read", "features", "align", "tmx"]
-
-
-class Fatal(Exception):
-    """A usage or setup problem: one line on stderr, exit code 2."""
 
 
 def load_kyoto(eval_dir: Path) -> list[tuple[str, list[str], list[str]]]:
@@ -169,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Speed benchmark of the whole aligntm pipeline (normalise, segment, tokenise/anchors, "
                     "align, write TMX) on long PDF-like document pairs built from kyoto-dev: seconds per "
                     "stage, peak memory and seconds per 1k sentences for each size, each run in a fresh "
-                    "Python process, so growth with document length is visible. With --pdf, also PDF "
+                    "Python process, so growth with document length is visible. With --presegmented, also "
+                    "`aligntm align --presegmented` end to end on pairs of 1k to 100k sentences (one a line) "
+                    "against hunalign on the same input, with issue 11's targets. With --pdf, also PDF "
                     "input: a 100-page PDF pair against its extracted text, and memory while reading PDFs "
                     "of up to 1,000 pages.",
         epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -182,6 +223,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", metavar="DIR", type=Path,
                         help="write the texts, PDFs and outputs to DIR (new or empty, outside the repository) "
                              "and keep them (default: a temporary directory, deleted at the end)")
+    parser.add_argument("--json", metavar="FILE", type=Path,
+                        help="also write every figure of the parts run (runs, peaks, stages, targets, "
+                             "commands, load averages) to FILE as JSON")
+    pre = parser.add_argument_group("presegmented part (end to end, against hunalign)")
+    pre.add_argument("--presegmented", action="store_true",
+                     help="after the sizes, run the presegmented part too: `aligntm align ja.txt en.txt "
+                          "--presegmented -o out.tsv --tmx out.tmx` on one-sentence-per-line pairs, timed "
+                          "as a fresh process, against hunalign (about 6 minutes with the default sizes on 2 cores)")
+    pre.add_argument("--presegmented-only", action="store_true",
+                     help="run the presegmented part only, not the sizes (nor the PDF part, unless --pdf "
+                          "or --pdf-only is given too)")
+    pre.add_argument("--pre-sizes", nargs="+", type=int, default=PRE_SIZES, metavar="N",
+                     help="Japanese sentences (kyoto-dev lines) per pair, each cut at the first document boundary "
+                          f"at or past N (default: {' '.join(map(str, PRE_SIZES))}); the targets are judged at "
+                          f"{TARGET_SMALL}, {TARGET_HUNALIGN} and {TARGET_LARGE}")
+    pre.add_argument("--pre-repeat", type=int, default=1, metavar="N",
+                     help="runs of aligntm and of hunalign per size, alternating; the median wall time and "
+                          "the largest peak are reported (default: 1)")
+    pre.add_argument("--hunalign", metavar="PATH", type=Path,
+                     help="the hunalign binary to compare with (default: ~/.cache/aligntm/hunalign/hunalign, "
+                          "else hunalign on PATH; without one the comparison is skipped with a note). Build "
+                          "it yourself from github.com/danielvarga/hunalign, outside the repository")
+    pre.add_argument("--no-hunalign", action="store_true", help="skip hunalign and its tokenising")
+    pre.add_argument("--stages", action="store_true",
+                     help="also run the steps of the same command one at a time in a fresh process (read, "
+                          "features, align, tmx, tsv) and print seconds per step")
+    pre.add_argument("--no-warmup", action="store_true",
+                     help="time the first runs with cold caches: no untimed aligntm run on the smallest pair first")
+    pre.add_argument("--timeout", type=float, default=1800, metavar="SECONDS",
+                     help="kill a run of aligntm, hunalign or the tokeniser after this long and report it "
+                          "(default: 1800)")
     pdf = parser.add_argument_group("PDF part (needs chromium, poppler-utils, fonts-ipafont; qpdf optional)")
     pdf.add_argument("--pdf", action="store_true",
                      help=f"after the sizes, run the PDF part too (about {PDF_MINUTES} more minutes)")
@@ -213,10 +285,20 @@ def bench(args) -> int:
         raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
                     f"(expected ../shared/eval next to the repository, or give --eval DIR)")
     for option, values in (("--sizes", args.sizes), ("--pages", [args.pages]), ("--repeat", [args.repeat]),
-                           ("--stream-pages", args.stream_pages)):
-        if any(n < 1 for n in values):
+                           ("--stream-pages", args.stream_pages), ("--pre-sizes", args.pre_sizes),
+                           ("--pre-repeat", [args.pre_repeat]), ("--timeout", [args.timeout])):
+        if any(n <= 0 for n in values):
             raise Fatal(f"{option} must be positive")
+    if args.no_hunalign and args.hunalign:
+        raise Fatal("--hunalign and --no-hunalign contradict each other")
     run_pdf = args.pdf or args.pdf_only
+    run_pre = args.presegmented or args.presegmented_only
+    run_sizes = not (args.pdf_only or args.presegmented_only)
+    hunalign, hunalign_note = find_hunalign(args) if run_pre else (None, "")
+    if args.json:
+        json_path = args.json.expanduser().resolve()
+        if not json_path.parent.is_dir():
+            raise Fatal(f"--json {json_path}: directory {json_path.parent} does not exist")
     missing = pdf_missing() if run_pdf else []
     if missing and args.pdf_only:
         raise Fatal(f"the PDF part cannot run: {missing_text(missing)}")
@@ -237,27 +319,42 @@ def bench(args) -> int:
     print(f"work: {work}" + ("" if args.keep else " (temporary, deleted at the end; --keep DIR keeps it)"))
     print(f"python: {sys.executable}", flush=True)
 
+    figures = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "eval": str(eval_dir),
+               "work": str(work) if args.keep else None, "aligntm_version": _version(),
+               "python": sys.executable, "python_version": platform.python_version(),
+               "platform": platform.platform(), "cpus": os.cpu_count(), "argv": sys.argv[1:]}
     failed = None
     try:
-        if not args.pdf_only:
-            failed = bench_sizes(args, docs, work)
+        if run_sizes:
+            failed = bench_sizes(args, docs, work, figures)
+        if run_pre and not failed:
+            failed = bench_presegmented(args, docs, work, hunalign, hunalign_note, figures)
         if run_pdf and not failed:
             if missing:
                 print(f"\nbench_speed: skipped the PDF part: {missing_text(missing)}", file=sys.stderr)
             else:
-                failed = bench_pdf(args, eval_dir, docs, work)
+                failed = bench_pdf(args, eval_dir, docs, work, figures)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+        if args.json:
+            figures["error"] = failed
+            try:
+                json_path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+                print(f"\nfigures written to {json_path}")
+            except OSError as e:
+                print(f"bench_speed: error: cannot write {json_path}: {e.strerror}", file=sys.stderr)
+                failed = failed or f"cannot write {json_path}"
     if failed:
         print(f"bench_speed: error: {failed}", file=sys.stderr)
         return 1
     return 0
 
 
-def bench_sizes(args, docs, work: Path) -> str | None:
+def bench_sizes(args, docs, work: Path, figures: dict) -> str | None:
     """The pipeline, stage by stage, for each --sizes; prints the table; the error, if a run failed."""
     rows, failed = [], None
+    figures["sizes"] = rows
     for size in args.sizes:
         ja_docs, en_docs = build_pair(docs, size)
         d = work / f"size-{size}"
@@ -314,6 +411,557 @@ def print_table(rows: list[dict]) -> None:
           "process per size); total = read + features + align + tmx\n(import excluded); peak MB = maximum "
           "resident set size of the process (MiB, imports included);\ns/1k ja = total seconds per 1000 "
           "Japanese input sentences.")
+
+
+# --- the presegmented part ----------------------------------------------------------------------
+
+PRE_SIZES = [1000, 5000, 20000, 50000, 100000]
+HUNALIGN_CACHE = Path("~/.cache/aligntm/hunalign")
+# issue 11's targets, on 2 cores
+TARGET_LARGE = 100000          # sentences of the pair the time and memory targets are for
+TARGET_LARGE_SECONDS = 60.0
+TARGET_LARGE_MB = 1024.0       # "1 GB", taken as 1 GiB
+TARGET_SMALL = 1000
+TARGET_SMALL_SECONDS = 1.0
+TARGET_HUNALIGN = 20000        # the size at which aligntm must beat hunalign
+FLAT_TOLERANCE = 1.25          # "flat": s per 1k never more than this times that of a smaller pair
+POLL_SECONDS = 0.05            # resident memory of the process tree sampled this often
+PSS_SECONDS = 0.25             # and its PSS this often while it has more than one process
+
+# Runs in a fresh interpreter: argv = ja.txt en.txt ja.tok en.tok; hunalign's input, one sentence a
+# line, tokens separated by spaces: Japanese by MeCab (fugashi, unidic-lite), English by a regular
+# expression (words, numbers, and each other character alone); prints one JSON line.
+TOKENISER = r"""
+import json, re, sys, time
+t0 = time.perf_counter()
+ja_in, en_in, ja_out, en_out = sys.argv[1:5]
+import fugashi
+tagger = fugashi.Tagger("-Owakati")
+out = {"load": time.perf_counter() - t0}
+with open(ja_in, encoding="utf-8") as f, open(ja_out, "w", encoding="utf-8") as g:
+    for line in f:
+        g.write(" ".join(tagger.parse(line.rstrip("\n")).split()) + "\n")
+out["ja"] = time.perf_counter() - t0
+t = time.perf_counter()
+word = re.compile(r"\w+(?:['\u2019.,-]\w+)*|[^\w\s]")
+with open(en_in, encoding="utf-8") as f, open(en_out, "w", encoding="utf-8") as g:
+    for line in f:
+        g.write(" ".join(word.findall(line)) + "\n")
+out["en"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+# Runs in a fresh interpreter: argv = ja.txt en.txt out.tsv out.tmx repo; the steps of
+# `aligntm align --presegmented -o out.tsv --tmx out.tmx` one at a time; prints one JSON line.
+PRE_RUNNER = CHILD_PRELUDE + r"""
+src_path, tgt_path, tsv_path, tmx_path, repo = sys.argv[1:6]
+from align import formats
+from align.api import Alignment
+from align.aligner import align_features
+from align.document import load_documents, prepare_features
+from tm.tmx import write_tmx
+
+out = {"import": time.perf_counter() - t0, "import_peak_mb": peak_mb()}
+t = time.perf_counter()
+src, tgt = load_documents([src_path, tgt_path], [None, None], True)
+out["read"] = time.perf_counter() - t
+t = time.perf_counter()
+prepare_features([src, tgt])
+out["features"] = time.perf_counter() - t
+t = time.perf_counter()
+alignment = Alignment(src, tgt, align_features(src.features, tgt.features))
+out["align"] = time.perf_counter() - t
+t = time.perf_counter()
+units = write_tmx(alignment, tmx_path)
+out["tmx"] = time.perf_counter() - t
+t = time.perf_counter()
+formats.write(alignment, tsv_path, "tsv")
+out["tsv"] = time.perf_counter() - t
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+out.update(peak_mb=peak_mb(), workers_peak_mb=workers / (1024 * 1024) if sys.platform == "darwin" else workers / 1024,
+           ja_sentences=len(src.sentences), en_sentences=len(tgt.sentences), beads=len(alignment.beads),
+           tmx_units=units)
+print(json.dumps(out))
+"""
+
+PRE_STAGES = ["read", "features", "align", "tmx", "tsv"]
+
+
+class TreeSampler(threading.Thread):
+    """While a process runs, samples from /proc (Linux) every POLL_SECONDS the resident memory of
+    it and its descendants (processes started after it whose parent is in the tree; a pid that
+    wrapped around below the root's is missed): the peak of their summed RSS, which counts a page
+    shared by several processes (as a forked worker shares its parent's) once in each, and, every
+    PSS_SECONDS while there is more than one process, the peak of their summed PSS (each shared
+    page divided among the processes sharing it: what the tree takes of the machine; not read for
+    a lone process, whose PSS is at most its RSS, because reading it costs about 15 ms per GB).
+    Kills the process group past TIMEOUT seconds."""
+
+    PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def __init__(self, pid: int, timeout: float | None):
+        super().__init__(daemon=True)
+        self.pid, self.timeout = pid, timeout
+        self.done = threading.Event()
+        self.rss_peak = self.pss_peak = 0   # bytes
+        self.processes = 1
+        self.timed_out = False
+        self.polling = os.path.exists(f"/proc/{pid}/statm")
+
+    def tree(self) -> list[int]:
+        pids, members = [self.pid], {self.pid}
+        try:
+            later = sorted(p for p in map(int, filter(str.isdigit, os.listdir("/proc"))) if p > self.pid)
+        except OSError:
+            return pids
+        for p in later:                          # a parent before its children
+            try:
+                with open(f"/proc/{p}/stat", "rb") as f:
+                    stat = f.read()
+                ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid in members:
+                members.add(p)
+                pids.append(p)
+        return pids
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+        return 0
+
+    def run(self) -> None:
+        start = time.monotonic()
+        next_pss = start
+        while True:
+            if self.polling:
+                pids, rss = self.tree(), 0
+                for p in pids:
+                    try:
+                        with open(f"/proc/{p}/statm", "rb") as f:
+                            rss += int(f.read().split()[1]) * self.PAGE
+                    except (OSError, ValueError, IndexError):
+                        pass
+                self.rss_peak = max(self.rss_peak, rss)
+                self.processes = max(self.processes, len(pids))
+                now = time.monotonic()
+                if len(pids) > 1 and now >= next_pss:
+                    self.pss_peak = max(self.pss_peak, sum(map(self._pss, pids)))
+                    next_pss = now + PSS_SECONDS
+            if self.timeout is not None and not self.timed_out and time.monotonic() - start > self.timeout:
+                self.timed_out = True
+                try:
+                    os.killpg(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            if self.done.wait(POLL_SECONDS):
+                return
+
+
+def run_tree(cmd: list, env, log: Path, stdout: Path | None = None, poll: bool = True,
+             timeout: float | None = None) -> dict:
+    """Run CMD in a new process group (stderr to LOG, stdout to STDOUT or nowhere) and measure it:
+    wall seconds; CPU seconds (user + system) and max_rss_mb, the largest resident set of one
+    process (os.wait4: the process itself, or a child it waited for if that one was larger), both
+    of the process and the children it reaped; with POLL also the TreeSampler figures (tree_rss_mb,
+    tree_pss_mb, processes); returncode (negative: the signal that ended it) and timed_out (killed
+    after TIMEOUT seconds)."""
+    cmd = [str(c) for c in cmd]
+    with open(log, "wb") as err, open(stdout or os.devnull, "wb") as out:
+        start = time.perf_counter()
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
+                                    start_new_session=True)
+        except OSError as e:
+            raise RunFailed(f"cannot run {cmd[0]} ({e.strerror})") from None
+        sampler = TreeSampler(proc.pid, timeout) if poll or timeout else None
+        if sampler:
+            sampler.polling = sampler.polling and poll
+            sampler.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+            raise
+        finally:
+            if sampler:
+                sampler.done.set()
+                sampler.join()
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss  # KiB on Linux, bytes on macOS
+    mib = 1024 * 1024
+    r = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+         "max_rss_mb": rss / mib if sys.platform == "darwin" else rss / 1024,
+         "returncode": proc.returncode, "timed_out": bool(sampler and sampler.timed_out)}
+    if sampler and sampler.polling:
+        r.update(tree_rss_mb=sampler.rss_peak / mib, tree_pss_mb=sampler.pss_peak / mib or None,
+                 processes=sampler.processes)
+        r["peak_mb"] = max(r["max_rss_mb"], r["tree_pss_mb"] or 0)
+    else:
+        r["peak_mb"] = r["max_rss_mb"]
+    return r
+
+
+def failure_text(r: dict, log: Path | None = None) -> str:
+    """How a run of run_tree that did not exit 0 ended."""
+    if r["timed_out"]:
+        return f"timed out (killed after {r['wall']:.1f} s)"
+    if r["returncode"] < 0:
+        try:
+            name = f" {signal.Signals(-r['returncode']).name}"
+        except ValueError:
+            name = ""
+        return f"crashed (signal {-r['returncode']}{name}) after {r['wall']:.1f} s"
+    text = f"exit code {r['returncode']}"
+    if log is not None:
+        text += f": {last_line(log.read_text(encoding='utf-8', errors='replace'))}"
+    return text
+
+
+def find_hunalign(args) -> tuple[Path | None, str]:
+    """The hunalign binary to compare with (--hunalign, else ~/.cache/aligntm/hunalign/hunalign,
+    else hunalign on PATH), or None; and a note saying which, or why none."""
+    if args.no_hunalign:
+        return None, "skipped (--no-hunalign)"
+    if args.hunalign:
+        exe = args.hunalign.expanduser().resolve()
+        if not exe.is_file() or not os.access(exe, os.X_OK):
+            raise Fatal(f"--hunalign {exe}: not an executable file")
+        how = "--hunalign"
+    else:
+        cached = HUNALIGN_CACHE.expanduser() / "hunalign"
+        on_path = shutil.which("hunalign")
+        if cached.is_file() and os.access(cached, os.X_OK):
+            exe, how = cached, "the cached build"
+        elif on_path:
+            exe, how = Path(on_path), "on PATH"
+        else:
+            return None, (f"skipped: no hunalign binary (give --hunalign PATH, one built from "
+                          f"github.com/danielvarga/hunalign, or put it at {cached})")
+    import importlib.util
+    lacking = [m for m in ("fugashi", "unidic_lite") if importlib.util.find_spec(m) is None]
+    if lacking:
+        return None, (f"skipped: {' and '.join(lacking)} missing in {sys.executable}, needed to tokenise the "
+                      f"Japanese for hunalign (pip install fugashi unidic-lite: aligntm's own dependencies)")
+    return exe, f"{exe} ({how})"
+
+
+def write_presegmented(docs: list[list[str]], path: Path) -> None:
+    """One sentence per line, the documents one after the other."""
+    path.write_text("".join(line + "\n" for d in docs for line in d), encoding="utf-8")
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for line in f if line.strip())
+
+
+def bench_presegmented(args, docs, work: Path, hunalign: Path | None, hunalign_note: str,
+                       figures: dict) -> str | None:
+    """The presegmented part (see the module doc); prints its tables; the error, if aligntm failed."""
+    d0 = work / "presegmented"
+    d0.mkdir()
+    aligntm, env = find_aligntm()
+    null_dic = d0 / "null.dic"
+    null_dic.write_bytes(b"")
+    loads = [load_average()]
+    part = {"aligntm": show(aligntm, env), "hunalign": str(hunalign) if hunalign else None,
+            "hunalign_note": hunalign_note, "repeat": args.pre_repeat, "warmup": not args.no_warmup,
+            "timeout": args.timeout, "load_average": loads, "sizes": []}
+    figures["presegmented"] = part
+    rows, failures = part["sizes"], []
+    print(f"\n== presegmented: `aligntm align ja.txt en.txt --presegmented -o out.tsv --tmx out.tmx`, "
+          f"{' '.join(map(str, args.pre_sizes))} sentences; hunalign: {hunalign_note}", flush=True)
+    print(f"   aligntm: {show(aligntm, env)}; {os.cpu_count()} CPUs, load average "
+          f"{'-' if loads[0] is None else f'{loads[0]:.2f}'}", flush=True)
+
+    def make_pair(size: int, d: Path) -> dict:
+        d.mkdir()
+        ja_docs, en_docs = build_pair(docs, size)
+        write_presegmented(ja_docs, d / "ja.txt")
+        write_presegmented(en_docs, d / "en.txt")
+        return {"size": size, "documents": len(ja_docs), "ja_lines": sum(map(len, ja_docs)),
+                "en_lines": sum(map(len, en_docs)),
+                "kib": [(d / f"{lang}.txt").stat().st_size // 1024 for lang in ("ja", "en")]}
+
+    def align_cmd(d: Path) -> list[str]:
+        return aligntm + ["align", str(d / "ja.txt"), str(d / "en.txt"), "--presegmented",
+                          "-o", str(d / "out.tsv"), "--tmx", str(d / "out.tmx")]
+
+    def tokenise(d: Path) -> dict:
+        cmd = [sys.executable, "-c", TOKENISER] + [str(d / n) for n in ("ja.txt", "en.txt", "ja.tok", "en.tok")]
+        record = {"command": "python -c TOKENISER ja.txt en.txt ja.tok en.tok (fugashi -Owakati; a regex for English)"}
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            record["error"] = f"timed out after {args.timeout:.0f} s"
+            return record
+        record["process"] = time.perf_counter() - start
+        if proc.returncode != 0:
+            record["error"] = f"exit code {proc.returncode}: {last_line(proc.stderr)}"
+        else:
+            record.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+        return record
+
+    def hunalign_cmd(d: Path) -> list[str]:
+        return [str(hunalign), "-text", str(null_dic), str(d / "ja.tok"), str(d / "en.tok")]
+
+    if not args.no_warmup:
+        size = min(args.pre_sizes)
+        d = d0 / "warmup"
+        make_pair(size, d)
+        print(f"\n-- warm-up (untimed): the {size}-sentence pair once through aligntm"
+              f"{' and the tokeniser' if hunalign else ''}", flush=True)
+        r = run_tree(align_cmd(d), env, d / "aligntm.log", poll=False, timeout=args.timeout)
+        if r["returncode"] != 0:
+            return f"presegmented part: warm-up: {shlex.join(align_cmd(d))}: {failure_text(r, d / 'aligntm.log')}"
+        if hunalign:
+            tokenise(d)
+        shutil.rmtree(d, ignore_errors=True)
+
+    for size in args.pre_sizes:
+        d = d0 / f"size-{size}"
+        row = make_pair(size, d)
+        rows.append(row)
+        print(f"\n-- {size}: {row['documents']} documents, {row['ja_lines']} ja / {row['en_lines']} en sentences, "
+              f"{row['kib'][0]} + {row['kib'][1]} KiB", flush=True)
+        a = row["aligntm"] = {"command": show(align_cmd(d), env), "runs": []}
+        h = row["hunalign"] = {"command": shlex.join(hunalign_cmd(d)), "runs": []} if hunalign else None
+        for rep in range(args.pre_repeat):
+            if rep == 0:
+                print(f"$ {a['command']}", flush=True)
+            if "error" not in a:
+                r = run_tree(align_cmd(d), env, d / "aligntm.log", timeout=args.timeout)
+                a["runs"].append(r)
+                if r["returncode"] != 0:
+                    a["error"] = failure_text(r, d / "aligntm.log")
+                    failures.append(f"size {size}: aligntm {a['error']}")
+                    print(f"   aligntm: {a['error']}", flush=True)
+                else:
+                    if rep == 0:
+                        a["pairs"] = count_lines(d / "out.tsv")
+                        m = re.search(r"wrote (\d+) translation units",
+                                      (d / "aligntm.log").read_text(encoding="utf-8", errors="replace"))
+                        a["tmx_units"] = int(m.group(1)) if m else None
+                    procs = r.get("processes", 1)
+                    print(f"   aligntm: {r['wall']:.2f} s ({r['cpu']:.2f} s CPU), peak {r['peak_mb']:.0f} MB "
+                          f"(largest process {r['max_rss_mb']:.0f} MB; {procs} process{'es' if procs > 1 else ''}, "
+                          f"tree RSS {r.get('tree_rss_mb', 0):.0f} MB), {a['pairs']} pairs, {a['tmx_units']} TMX units",
+                          flush=True)
+            if h is not None and rep == 0:
+                row["tokenise"] = tok = tokenise(d)
+                if "error" in tok:
+                    h["error"] = f"tokenising failed: {tok['error']}"
+                    print(f"   tokenising for hunalign failed: {tok['error']}", flush=True)
+                else:
+                    print(f"   tokenising for hunalign: Japanese {tok['ja']:.2f} s (fugashi and its dictionary "
+                          f"{tok['load']:.2f} s of it), English {tok['en']:.2f} s", flush=True)
+                    print(f"$ {h['command']} > hunalign.txt", flush=True)
+            if h is not None and "error" not in h:
+                r = run_tree(hunalign_cmd(d), None, d / "hunalign.log", stdout=d / "hunalign.txt",
+                             timeout=args.timeout)
+                h["runs"].append(r)
+                if r["returncode"] != 0:
+                    h["error"] = failure_text(r, d / "hunalign.log")
+                    print(f"   hunalign: {h['error']}", flush=True)
+                else:
+                    h["lines"] = count_lines(d / "hunalign.txt")
+                    print(f"   hunalign: {r['wall']:.2f} s ({r['cpu']:.2f} s CPU), peak {r['peak_mb']:.0f} MB, "
+                          f"{h['lines']} lines", flush=True)
+        for record in (a, h):
+            if record and record["runs"] and "error" not in record:
+                record["wall"] = median([r["wall"] for r in record["runs"]])
+                record["cpu"] = median([r["cpu"] for r in record["runs"]])
+                record["peak_mb"] = max(r["peak_mb"] for r in record["runs"])
+        if "wall" in a:
+            a["s_per_1k"] = a["wall"] / row["ja_lines"] * 1000
+        if h and "wall" in h:
+            h["with_tokenising"] = h["wall"] + row["tokenise"]["ja"]
+            if "wall" in a:
+                row["ratio"] = a["wall"] / h["wall"]
+                row["ratio_with_tokenising"] = a["wall"] / h["with_tokenising"]
+        if args.stages and "error" not in a:
+            row["stages"] = stages = stage_run(args, d)
+            if "error" in stages:
+                failures.append(f"size {size}: --stages: {stages['error']}")
+                print(f"   stages: {stages['error']}", flush=True)
+            else:
+                print("   stages (in-process): " + ", ".join(f"{s} {stages[s]:.2f} s" for s in ["import"] + PRE_STAGES)
+                      + f"; peak {stages['peak_mb']:.0f} MB, feature workers {stages['workers_peak_mb']:.0f} MB",
+                      flush=True)
+        for name in ("out.tmx", "out.tsv", "hunalign.txt", "ja.tok", "en.tok"):
+            if not args.keep:
+                (d / name).unlink(missing_ok=True)
+    loads.append(load_average())
+    if rows:
+        print()
+        print_presegmented(rows, args)
+        part["targets"] = targets = presegmented_targets(rows)
+        print("\nTargets (issue 11, on 2 cores):")
+        for t in targets:
+            print(f"  {t['verdict']:4}  {t['target']}: {t['figure']}")
+        print(f"\n{machine_line('presegmented part', loads)}")
+    return "presegmented part: " + "; ".join(failures) if failures else None
+
+
+def stage_run(args, d: Path) -> dict:
+    """PRE_RUNNER on the pair in D, in a fresh process: seconds per stage, or {"error": ...}."""
+    cmd = [sys.executable, "-c", PRE_RUNNER] + [str(d / n) for n in ("ja.txt", "en.txt", "stages.tsv", "stages.tmx")]
+    try:
+        proc = subprocess.run(cmd + [str(REPO)], capture_output=True, text=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {args.timeout:.0f} s"}
+    finally:
+        for name in ("stages.tsv", "stages.tmx"):
+            if not args.keep:
+                (d / name).unlink(missing_ok=True)
+    if proc.returncode != 0:
+        return {"error": f"exit code {proc.returncode}: {last_line(proc.stderr)}"}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["total"] = sum(out[s] for s in PRE_STAGES)
+    return out
+
+
+def _s(x, fmt="{:.2f}") -> str:
+    return "-" if x is None else fmt.format(x)
+
+
+def print_presegmented(rows: list[dict], args) -> None:
+    lines = []
+    for r in rows:
+        a, h, tok = r["aligntm"], r.get("hunalign"), r.get("tokenise") or {}
+        hun = [_s(tok.get("ja")), _s(h.get("wall")), _s(h.get("peak_mb"), "{:.0f}"), _s(h.get("with_tokenising")),
+               _s(r.get("ratio")), _s(r.get("ratio_with_tokenising"))] if h else ["-"] * 6
+        if h and "error" in h:
+            last = h["runs"][-1] if h["runs"] else {}
+            hun[1] = ("timed out" if last.get("timed_out") else f"crashed (signal {-last['returncode']})"
+                      if last.get("returncode", 0) < 0 else "failed")
+        lines.append([f"{r['size']}", f"{r['ja_lines']}/{r['en_lines']}",
+                      _s(a.get("wall")) if "error" not in a else "failed", _s(a.get("cpu")),
+                      _s(a.get("s_per_1k"), "{:.3f}"), _s(a.get("peak_mb"), "{:.0f}"),
+                      _s(max((x.get("tree_rss_mb") or 0 for x in a["runs"]), default=None), "{:.0f}"),
+                      _s(max((x.get("processes") or 1 for x in a["runs"]), default=None), "{:d}")] + hun)
+    table(["size", "ja/en lines", "aligntm s", "CPU s", "s/1k ja", "peak MB", "tree RSS", "procs",
+           "tok ja s", "hunalign s", "hun MB", "hun+tok s", "ratio", "ratio+tok"], lines)
+    print(f"\naligntm s = wall seconds of `aligntm align ja.txt en.txt --presegmented -o out.tsv --tmx out.tmx`, a "
+          f"fresh process\n(interpreter start and imports included{'; median of ' + str(args.pre_repeat) + ' runs' if args.pre_repeat > 1 else ''}"
+          f"{'; after an untimed warm-up run' if not args.no_warmup else ''}); CPU s = its user + system seconds, "
+          f"feature workers included;\ns/1k ja = aligntm s per 1,000 Japanese lines; peak MB = the process tree's "
+          f"peak: the largest of the largest single process\n(os.wait4 ru_maxrss: the main process, or a feature "
+          f"worker if one grew larger) and the tree's summed PSS, sampled from /proc\nevery {PSS_SECONDS} s while "
+          f"feature workers run (a page shared with a forked worker counted once); tree RSS = peak of the\ntree's "
+          f"summed RSS sampled every {POLL_SECONDS * 1000:.0f} ms (shared pages counted in each process: an upper bound); "
+          f"procs = most processes at once.\ntok ja s = tokenising the Japanese for hunalign (fugashi -Owakati, "
+          f"unidic-lite; import and dictionary load included);\nhunalign s = wall seconds of `hunalign -text null.dic "
+          f"ja.tok en.tok` (empty dictionary, no -realign), hun MB = its peak;\nhun+tok s = the two together (what "
+          f"aligntm s includes: its own Japanese tokenising); ratio = aligntm s / hunalign s,\nratio+tok = aligntm s "
+          f"/ hun+tok s (below 1: aligntm faster).")
+    staged = [r for r in rows if r.get("stages") and "error" not in r["stages"]]
+    if staged:
+        print()
+        table(["size", "import", *PRE_STAGES, "total", "peak MB", "workers MB"],
+              [[f"{r['size']}", _s(r["stages"]["import"])] + [_s(r["stages"][s]) for s in PRE_STAGES]
+               + [_s(r["stages"]["total"]), _s(r["stages"]["peak_mb"], "{:.0f}"),
+                  _s(r["stages"]["workers_peak_mb"], "{:.0f}")] for r in staged])
+        print("\n--stages: the steps of the same command one at a time in a fresh process (align.document."
+              "load_documents,\nprepare_features, align_features, tm.tmx.write_tmx, align.formats.write), wall "
+              "seconds each; total excludes import;\npeak MB = the process's maximum RSS, workers MB = that of the "
+              "largest feature worker (RUSAGE_CHILDREN).")
+
+
+def presegmented_targets(rows: list[dict]) -> list[dict]:
+    """Issue 11's targets, each {"target", "figure", "verdict": PASS, MISS or "-" (not measured)}."""
+    by_size = {r["size"]: r for r in rows}
+    out = []
+
+    def add(target: str, figure: str, ok: bool | None) -> None:
+        out.append({"target": target, "figure": figure, "verdict": "-" if ok is None else "PASS" if ok else "MISS"})
+
+    def aligntm_of(size: int):
+        r = by_size.get(size)
+        if r is None:
+            return None, f"not run (no {size} in --pre-sizes)"
+        if "wall" not in r["aligntm"]:
+            return None, f"aligntm failed ({r['aligntm'].get('error')})"
+        return r, None
+
+    r, why = aligntm_of(TARGET_LARGE)
+    big = f"{TARGET_LARGE:,} x {TARGET_LARGE:,}-sentence pair"
+    if r:
+        a = r["aligntm"]
+        add(f"{big} under {TARGET_LARGE_SECONDS:.0f} s wall", f"{a['wall']:.1f} s ({r['ja_lines']:,} ja lines)",
+            a["wall"] < TARGET_LARGE_SECONDS)
+        add(f"{big} under 1 GB peak ({TARGET_LARGE_MB:.0f} MiB)",
+            f"{a['peak_mb']:.0f} MB (largest process {max(x['max_rss_mb'] for x in a['runs']):.0f} MB; tree RSS, "
+            f"shared pages counted in each process, "
+            f"{max(x.get('tree_rss_mb') or 0 for x in a['runs']):.0f} MB)", a["peak_mb"] < TARGET_LARGE_MB)
+    else:
+        add(f"{big} under {TARGET_LARGE_SECONDS:.0f} s wall", why, None)
+        add(f"{big} under 1 GB peak", why, None)
+
+    timed = sorted((r["size"], r["aligntm"]["s_per_1k"]) for r in rows if "s_per_1k" in r["aligntm"])
+    if len(timed) >= 2:
+        rise, at = 1.0, None
+        for i in range(1, len(timed)):
+            lowest = min(timed[:i], key=lambda x: x[1])
+            if timed[i][1] / lowest[1] > rise:
+                rise, at = timed[i][1] / lowest[1], (lowest[0], timed[i][0])
+        span = f"{timed[0][0]:,} to {timed[-1][0]:,}"
+        figure = (" ".join(f"{s:,}: {v:.3f}" for s, v in timed) + " s per 1k; " +
+                  (f"largest rise {rise:.2f}x ({at[0]:,} -> {at[1]:,})" if at else "never rises"))
+        add(f"time per 1,000 sentences flat from {span} (rise at most {FLAT_TOLERANCE:g}x)", figure,
+            rise <= FLAT_TOLERANCE)
+    else:
+        add("time per 1,000 sentences flat from 1k to 100k", "needs two sizes or more", None)
+
+    r, why = aligntm_of(TARGET_HUNALIGN)
+    target = f"{TARGET_HUNALIGN:,} sentences: faster than hunalign + our Japanese tokenising"
+    h = r and r.get("hunalign")
+    if not r:
+        add(target, why, None)
+    elif not h or "with_tokenising" not in h:
+        add(target, f"no hunalign figure ({(h or {}).get('error') or 'hunalign not run'})", None)
+    else:
+        a, tok = r["aligntm"], r["tokenise"]["ja"]
+        add(target, f"aligntm {a['wall']:.2f} s vs hunalign {h['wall']:.2f} s + tokenising {tok:.2f} s = "
+                    f"{h['with_tokenising']:.2f} s (ratio {r['ratio_with_tokenising']:.2f}; hunalign alone "
+                    f"{r['ratio']:.2f})", a["wall"] < h["with_tokenising"])
+
+    r, why = aligntm_of(TARGET_SMALL)
+    target = f"{TARGET_SMALL:,}-sentence pair under {TARGET_SMALL_SECONDS:g} s end to end"
+    if r:
+        add(target, f"{r['aligntm']['wall']:.2f} s ({r['ja_lines']:,} ja lines)",
+            r["aligntm"]["wall"] < TARGET_SMALL_SECONDS)
+    else:
+        add(target, why, None)
+    return out
+
+
+def machine_line(part: str, loads: list[float | None]) -> str:
+    """The machine's CPUs and its load average when PART started and ended."""
+    cpus = os.cpu_count()
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        usable = cpus
+    cores = f"{cpus} CPUs" + (f" ({usable} usable here)" if usable != cpus else "")
+    if None in loads:
+        return f"Machine: {cores}."
+    return (f"Machine: {cores}, load average {loads[0]:.1f} when the {part} started and {loads[1]:.1f} when it "
+            f"ended (above the CPU count,\nother work competes for the CPUs: wall times grow, CPU times much less).")
 
 
 # --- the PDF part -------------------------------------------------------------------------------
@@ -531,38 +1179,19 @@ def typeset_pair(units, pages: int, d: Path) -> tuple[int, int, int]:
     return k, pages, en_pages
 
 
-def aligntm_command() -> tuple[list[str], dict[str, str] | None]:
-    """The aligntm executable next to sys.executable, else `python -m align.cli` from this
-    repository; and the environment to run it in (None: inherit)."""
-    bindir = Path(sys.executable).parent          # not resolved: a venv's python is a symlink
-    for name in ("aligntm", "aligntm.exe"):
-        exe = bindir / name
-        if exe.is_file() and os.access(exe, os.X_OK):
-            return [str(exe)], None
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "align.cli"], env
+def find_aligntm() -> tuple[list[str], dict[str, str] | None]:
+    """bench_accuracy's aligntm command: the executable next to sys.executable, else `python -m
+    align.cli` (from this repository if aligntm is not installed); and its environment."""
+    return aligntm_command(_import_langs()[1])
 
 
 def run_measured(cmd: list[str], env, log: Path) -> tuple[float, float, float]:
     """Run CMD (stderr to LOG): wall seconds, CPU seconds (user + system) and peak resident MB
     of that process, from os.wait4."""
-    with open(log, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RunFailed(f"{shlex.join(cmd)}: exit code {proc.returncode}: "
-                        f"{last_line(log.read_text(encoding='utf-8', errors='replace'))}")
-    rss = usage.ru_maxrss  # KiB on Linux, bytes on macOS
-    return wall, usage.ru_utime + usage.ru_stime, rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+    r = run_tree(cmd, env, log, poll=False)
+    if r["returncode"] != 0:
+        raise RunFailed(f"{shlex.join(cmd)}: {failure_text(r, log)}")
+    return r["wall"], r["cpu"], r["max_rss_mb"]
 
 
 def merge_pages(base: Path, base_pages: int, pages: int, out: Path) -> Path:
@@ -606,14 +1235,15 @@ def load_average() -> float | None:
         return None
 
 
-def bench_pdf(args, eval_dir: Path, docs, work: Path) -> str | None:
+def bench_pdf(args, eval_dir: Path, docs, work: Path, figures: dict) -> str | None:
     """The PDF part (see the module doc); prints its tables; the error, if something failed."""
     d = work / "pdf"
     d.mkdir()
     units = pdf_units(docs, load_gold(eval_dir, docs))
-    aligntm, env = aligntm_command()
+    aligntm, env = find_aligntm()
     compare, stream, k = [], [], 0
     loads = [load_average()]
+    figures["pdf"] = {"pages": args.pages, "compare": compare, "stream": stream, "load_average": loads}
     try:
         print(f"\n== PDF: a {args.pages}-page Japanese PDF and its translation (A4, 10.5pt, headless Chromium)",
               flush=True)
@@ -670,6 +1300,7 @@ def bench_pdf(args, eval_dir: Path, docs, work: Path) -> str | None:
     except RunFailed as e:
         failed = f"PDF part: {e}"
     loads.append(load_average())
+    figures["pdf"]["paragraphs"] = k
     if compare or stream:
         print()
         print_pdf_tables([r for r in compare if r["wall"]], stream, args.pages, k, loads)
@@ -732,9 +1363,7 @@ def print_pdf_tables(compare: list[dict], stream: list[dict], pages: int, units:
               "language (streaming: about what the kept text and its line records\ntake, not a page's characters "
               "and boxes).")
     if None not in loads:
-        print(f"\nMachine: {os.cpu_count()} CPUs, load average {loads[0]:.1f} when the PDF part started and "
-              f"{loads[1]:.1f} when it ended (above the CPU count,\nother work competes for the CPUs: wall times "
-              f"grow, CPU times much less).")
+        print(f"\n{machine_line('PDF part', loads)}")
 
 
 if __name__ == "__main__":
