@@ -267,6 +267,8 @@ def serve(paths, sock, host: str, open_browser: bool, locks: dict | None = None)
         app = create_app(sessions, token, allowed)
         for s in sessions:
             s.journal.set_address(address)
+        if sessions:
+            sessions[0].warm_up()
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
         server = uvicorn.Server(config)
         url = f"{address}?token={token}"

@@ -383,6 +383,15 @@ class ReviewSession:
             self._settled = {id(row): row for row in self.rows if is_fixed(row)}
             return answer
 
+    def warm_up(self) -> None:
+        """Load the aligner and each language's tokeniser now, before the reviewer waits for a
+        realign (the first one paid a quarter of a second of imports and MeCab start-up)."""
+        from .. import aligner  # noqa: F401
+        for lang in self.languages:
+            first = next((row["cells"][lang][0] for row in self.rows if row["cells"][lang]), None)
+            if first is not None:
+                self.features(lang, [first])
+
     # --- features ------------------------------------------------------------------------
     def features(self, lang: str, sentences: list[dict]):
         """Aligner features of SENTENCES (cached by text: realigning twice costs nothing)."""
