@@ -61,6 +61,27 @@ class Fatal(Exception):
     """A usage or setup problem: one line on stderr, exit code 2."""
 
 
+def run_main(name: str, bench, args, fatal=(Fatal,)) -> int:
+    """BENCH(ARGS) as each script's main runs it: a FATAL error in one line and exit 2, Ctrl-C 130."""
+    try:
+        return bench(args)
+    except fatal as e:
+        print(f"{name}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{name}: interrupted", file=sys.stderr)
+        return 130
+
+
+def eval_dir_of(args) -> Path:
+    """The evaluation data of --eval, which must be a directory."""
+    eval_dir = args.eval.expanduser().resolve()
+    if not eval_dir.is_dir():
+        raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
+                    f"(expected ../shared/eval next to the repository, or give --eval DIR)")
+    return eval_dir
+
+
 # --- the aligntm command ----------------------------------------------------------------
 
 def _import_langs():
@@ -215,21 +236,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the outputs to DIR (new or empty) and keep them "
                              "(default: a temporary directory, deleted at the end)")
     args = parser.parse_args(argv)
-    try:
-        return bench(args)
-    except Fatal as e:
-        print(f"bench_accuracy: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bench_accuracy: interrupted", file=sys.stderr)
-        return 130
+    return run_main("bench_accuracy", bench, args)
 
 
 def bench(args) -> int:
-    eval_dir = args.eval.expanduser().resolve()
-    if not eval_dir.is_dir():
-        raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
-                    f"(expected ../shared/eval next to the repository, or give --eval DIR)")
+    eval_dir = eval_dir_of(args)
     if args.jobs < 1:
         raise Fatal("-j/--jobs must be at least 1")
     for pair in args.pairs:

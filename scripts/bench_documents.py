@@ -58,7 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # what bench_accuracy.py already does: find the aligntm command, report figures and versions
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_accuracy import Fatal, _f, _import_langs, _version, aligntm_command  # noqa: E402
+from bench_accuracy import Fatal, _f, _import_langs, _version, aligntm_command, eval_dir_of, run_main  # noqa: E402
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_TOOLS = REPO.parent / "shared" / "tools"
 DEFAULT_WORK = Path("~/.cache/aligntm/bench-documents")
@@ -664,14 +664,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the alignments to DIR (new or empty) and keep them "
                              "(default: a temporary directory, deleted at the end)")
     args = parser.parse_args(argv)
-    try:
-        return bench(args)
-    except Fatal as e:
-        print(f"bench_documents: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bench_documents: interrupted", file=sys.stderr)
-        return 130
+    return run_main("bench_documents", bench, args)
 
 
 def _outside(path: Path, what: str, forbidden: list[tuple[Path, str]]) -> Path:
@@ -683,10 +676,7 @@ def _outside(path: Path, what: str, forbidden: list[tuple[Path, str]]) -> Path:
 
 
 def bench(args) -> int:
-    eval_dir = args.eval.expanduser().resolve()
-    if not eval_dir.is_dir():
-        raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
-                    f"(expected ../shared/eval next to the repository, or give --eval DIR)")
+    eval_dir = eval_dir_of(args)
     tools = args.tools.expanduser().resolve()
     absent = [t for t in ("raw_eval.py", "pdf_eval.py", "make_office_docs.py") if not (tools / t).is_file()]
     if absent:

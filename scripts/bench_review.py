@@ -66,7 +66,7 @@ DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 # what the other benchmarks already do: the aligntm command, errors, figures, sets, kyoto-dev, statistics
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_accuracy import Fatal, _f, _import_langs, _version, aligntm_command, show  # noqa: E402
+from bench_accuracy import Fatal, _f, _import_langs, _version, aligntm_command, show, eval_dir_of, run_main  # noqa: E402
 from bench_documents import choose_sets  # noqa: E402
 from bench_speed import Fatal as SpeedFatal, load_average, load_kyoto, median, table  # noqa: E402
 from bench_tm import percentile  # noqa: E402
@@ -629,21 +629,11 @@ def main(argv: list[str] | None = None) -> int:
                             f"selenium, {CHROMIUM} or {CHROMEDRIVER} is missing")
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write all figures to FILE as JSON")
     args = parser.parse_args(argv)
-    try:
-        return bench(args)
-    except (Fatal, SpeedFatal) as e:
-        print(f"bench_review: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bench_review: interrupted", file=sys.stderr)
-        return 130
+    return run_main("bench_review", bench, args, (Fatal, SpeedFatal))
 
 
 def bench(args) -> int:
-    eval_dir = args.eval.expanduser().resolve()
-    if not eval_dir.is_dir():
-        raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
-                    f"(expected ../shared/eval next to the repository, or give --eval DIR)")
+    eval_dir = eval_dir_of(args)
     for option, value, least in (("--every", args.every, 1), ("-j/--jobs", args.jobs, 1),
                                  ("--rows", args.rows, 2), ("--page-loads", args.page_loads, 1)):
         if value < least:

@@ -101,7 +101,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 # what bench_accuracy.py already does: the usage error, find the aligntm command, show it, its version
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_accuracy import Fatal, _import_langs, _version, aligntm_command, show  # noqa: E402
+from bench_accuracy import Fatal, _import_langs, _version, aligntm_command, show, eval_dir_of, run_main  # noqa: E402
 
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"
 KYOTO = ("ja-en", "kyoto-dev")
@@ -269,21 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("--profile", action="store_true",
                      help="also profile reading the two PDFs (cProfile, top functions by own time)")
     args = parser.parse_args(argv)
-    try:
-        return bench(args)
-    except Fatal as e:
-        print(f"bench_speed: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("bench_speed: interrupted", file=sys.stderr)
-        return 130
+    return run_main("bench_speed", bench, args)
 
 
 def bench(args) -> int:
-    eval_dir = args.eval.expanduser().resolve()
-    if not eval_dir.is_dir():
-        raise Fatal(f"evaluation data not found: {eval_dir} is not a directory "
-                    f"(expected ../shared/eval next to the repository, or give --eval DIR)")
+    eval_dir = eval_dir_of(args)
     for option, values in (("--sizes", args.sizes), ("--pages", [args.pages]), ("--repeat", [args.repeat]),
                            ("--stream-pages", args.stream_pages), ("--pre-sizes", args.pre_sizes),
                            ("--pre-repeat", [args.pre_repeat]), ("--timeout", [args.timeout])):
