@@ -200,7 +200,8 @@ def choose_sets(eval_dir: Path, wanted: list[str], supported: set[str]) -> tuple
 
 # --- what making documents needs ---------------------------------------------------------
 
-def _font_families() -> set[str] | None:
+def font_families() -> set[str] | None:
+    """The font families fontconfig knows (what Chromium can use); None if fc-list is missing."""
     if not shutil.which("fc-list"):
         return None
     try:
@@ -709,7 +710,7 @@ def bench(args) -> int:
 
     families = None
     if any(FORMAT_INPUTS[f][0] != "raw" for f in formats):
-        families = _font_families()
+        families = font_families()
     skipped: dict[tuple[str, str], str] = {}     # (set, format) -> why
 
     def check() -> tuple[dict, list[str], bool]:
@@ -738,7 +739,7 @@ def bench(args) -> int:
     if packages and args.install:
         log(f"installing {', '.join(packages)} (--install)")
         apt_install(packages)
-        families = _font_families()
+        families = font_families()
         lacking, packages, docx_missing = check()
     skip_lines = []       # one line per kind of thing missing
     for (label, fmt), miss in lacking.items():

@@ -102,6 +102,7 @@ REPO = Path(__file__).resolve().parent.parent
 # what bench_accuracy.py already does: the usage error, find the aligntm command, show it, its version
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_accuracy import Fatal, _import_langs, _version, aligntm_command, show, eval_dir_of, run_main  # noqa: E402
+from bench_documents import font_families  # noqa: E402
 
 DEFAULT_EVAL = REPO.parent / "shared" / "eval"
 KYOTO = ("ja-en", "kyoto-dev")
@@ -1015,17 +1016,6 @@ pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime").print_stats(15)
 
 class RunFailed(Exception):
     """A tool or a run failed: the PDF part stops, the script exits with code 1."""
-
-
-def font_families() -> set[str] | None:
-    """The font families fontconfig knows (what Chromium can use); None if fc-list is missing."""
-    if not shutil.which("fc-list"):
-        return None
-    try:
-        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {f.strip() for line in out.splitlines() for f in line.split(",") if f.strip()}
 
 
 def pdf_missing() -> list[tuple[str, str]]:

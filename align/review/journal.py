@@ -218,16 +218,17 @@ class Journal:
         return _apply_step(state, step)
 
     def undo(self) -> Splice:
-        if not self.state.undo:
-            raise InputError("nothing to undo")
-        step = {"undo": self.state.undo[-1]["edit"]}
-        self._append(step)
-        return _apply_step(self.state, step)
+        return self._walk("undo")
 
     def redo(self) -> Splice:
-        if not self.state.redo:
-            raise InputError("nothing to redo")
-        step = {"redo": self.state.redo[-1]["edit"]}
+        return self._walk("redo")
+
+    def _walk(self, way: str) -> Splice:
+        """Undo or redo (WAY) the edit on top of that stack, as a step of its own."""
+        stack = getattr(self.state, way)
+        if not stack:
+            raise InputError(f"nothing to {way}")
+        step = {way: stack[-1]["edit"]}
         self._append(step)
         return _apply_step(self.state, step)
 
