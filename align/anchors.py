@@ -293,3 +293,28 @@ def latin_skeleton_keys(folded: str) -> list[str]:
         if w[:1].isupper() and not w.isupper():
             out.extend(skeleton_keys(latin_skeleton(w)))
     return out
+
+
+# --- punctuation that translations keep -----------------------------------------------------
+# A question, an exclamation, a quotation and a parenthesis usually survive translation, in
+# whatever script: ? ？ ؟ are one key. Soft keys: they count only when both sides have them.
+_QUESTION = re.compile(r"[?？؟՞፧]")
+_EXCLAMATION = re.compile(r"[!！]")
+_QUOTE = re.compile(r"[\"“”«»„「」『』]")
+_PAREN = re.compile(r"[(（]")
+
+
+def punctuation_keys(folded: str, parentheses: bool = True) -> list[str]:
+    """Keys of the punctuation translations keep. PARENTHESES: False for Japanese, which puts
+    readings and glosses in （） that translations leave out (with them, strict F1 on kyoto-dev
+    fell 0.9868 -> 0.9853; in en, lo and the generic module they lift zh-en 0.9758 -> 0.9790)."""
+    out = []
+    if _QUESTION.search(folded):
+        out.append("x:?")
+    if _EXCLAMATION.search(folded):
+        out.append("x:!")
+    if _QUOTE.search(folded):
+        out.append("x:q")
+    if parentheses and _PAREN.search(folded):
+        out.append("x:(")
+    return out

@@ -23,15 +23,20 @@ EPILOG_ALIGN = """examples:
 """
 
 
+LANGUAGE_HELP = ("any ISO 639-1/639-3 or BCP-47 code: ja, en, lo, th, vi, km, zh, zh-Hant, ko, de, fr, "
+                 "tha, pt-BR... (default: detected from the script, and for Latin, Cyrillic or Arabic "
+                 "script from the words)")
+
+
 def _add_lang_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-s", "--src-lang", metavar="LANG",
-                   help="source language: ja, en or lo (default: detected from the script)")
-    p.add_argument("-t", "--tgt-lang", metavar="LANG",
-                   help="target language: ja, en or lo (default: detected from the script)")
+    p.add_argument("-s", "--src-lang", metavar="LANG", help="source language: " + LANGUAGE_HELP)
+    p.add_argument("-t", "--tgt-lang", metavar="LANG", help="target language: " + LANGUAGE_HELP)
     p.add_argument("--presegmented", action="store_true",
                    help="inputs hold one sentence per line, used as is (no normalising or segmenting)")
-    p.add_argument("--src-locale", metavar="CODE", help="xml:lang of the source in TMX (default ja-JP / en-US / lo-LA)")
-    p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default ja-JP / en-US / lo-LA)")
+    p.add_argument("--src-locale", metavar="CODE",
+                   help="xml:lang of the source in TMX (default: the language's usual locale from CLDR: "
+                        "ja-JP, en-US, lo-LA, th-TH, zh-CN, zh-TW for zh-Hant...)")
+    p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default: as for --src-locale)")
     p.add_argument("--length-only", action="store_true",
                    help="use the length model only, no anchors (a Gale-Church baseline for comparison)")
 
@@ -49,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read a document (text as extracted from a PDF, or a PDF, DOCX or HTML file, "
                                    "recognised from its content) and print one sentence per line.")
     p.add_argument("file", help="document: text (UTF-8, UTF-16 with BOM, Shift_JIS), PDF, DOCX or HTML")
-    p.add_argument("-l", "--lang", help="ja, en or lo (default: detected from the script)")
+    p.add_argument("-l", "--lang", help=LANGUAGE_HELP)
     p.add_argument("--clauses", action="store_true",
                    help="mark the optional clause split points of Japanese sentences with ' | '")
     p.set_defaults(func=cmd_segment)

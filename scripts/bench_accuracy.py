@@ -44,16 +44,26 @@ TARGETS: dict[tuple[str, str], float | None] = {
     ("lo-en", "flores-devtest"): 0.985,
     ("ja-lo", "flores-devtest"): 0.985,
 }
-SET_ORDER = ["kyoto-dev", "kyoto-dev-noisy", "bsd-dev", "wmt21", "coursera", "flores-devtest"]
+# Every pair of flores-docs (th-en ... ja-ko) has the same target.
+SET_TARGETS = {"flores-docs": 0.99}
+SET_ORDER = ["kyoto-dev", "kyoto-dev-noisy", "bsd-dev", "wmt21", "coursera", "flores-devtest", "flores-docs"]
+FIRST_PAIRS = ["ja-en", "lo-en", "ja-lo"]
+
+
+def target_of(pair: str, name: str) -> float | None:
+    return TARGETS.get((pair, name), SET_TARGETS.get(name))
 
 EPILOG = """examples:
-  python scripts/bench_accuracy.py -j 2                          (all ja-en sets)
+  python scripts/bench_accuracy.py -j 2                          (every pair and set)
+  python scripts/bench_accuracy.py --pairs ja-en                 (all ja-en sets)
+  python scripts/bench_accuracy.py --sets flores-docs            (the 17 flores-docs pairs)
   python scripts/bench_accuracy.py --sets wmt21 coursera bsd-dev
   python scripts/bench_accuracy.py --pairs ja-en lo-en ja-lo --json figures.json
   python scripts/bench_accuracy.py --sets kyoto-dev --no-baseline --keep /tmp/kyoto-out
 
 targets (strict F1): ja-en kyoto-dev 0.96, kyoto-dev-noisy 0.93, wmt21 0.96, coursera 0.90,
-bsd-dev 0.99; lo-en and ja-lo flores-devtest 0.985; ja-en flores-devtest none (reported only).
+bsd-dev 0.99; lo-en and ja-lo flores-devtest 0.985; every flores-docs pair 0.99; ja-en
+flores-devtest none (reported only).
 """
 
 
@@ -141,7 +151,7 @@ def run(cmd: list[str], env: dict[str, str] | None) -> tuple[subprocess.Complete
 
 # --- sets -------------------------------------------------------------------------------
 
-def choose_sets(eval_dir: Path, pairs: list[str], sets: list[str] | None, supported: set[str]):
+def choose_sets(eval_dir: Path, pairs: list[str], sets: list[str] | None, supported):
     """[(pair, set, src, tgt, set_dir)] to run, and notes on what was skipped."""
     chosen, notes, seen = [], [], set()
     for pair in pairs:
@@ -152,10 +162,10 @@ def choose_sets(eval_dir: Path, pairs: list[str], sets: list[str] | None, suppor
         src, tgt = pair.split("-")
         available = [p.name for p in pair_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
         seen.update(available)
-        unsupported = [l for l in (src, tgt) if l not in supported]
+        unsupported = [l for l in (src, tgt) if not supported(l)]
         if unsupported:
-            notes.append(f"skipped pair {pair}: aligntm does not support {', '.join(map(repr, unsupported))} "
-                         f"yet (supported: {', '.join(sorted(supported))})")
+            notes.append(f"skipped pair {pair}: aligntm does not know the language code(s) "
+                         f"{', '.join(map(repr, unsupported))}")
             continue
         if sets:
             names = [s for s in sets if s in available]
@@ -190,7 +200,7 @@ def print_table(rows: list[dict], baseline: bool) -> None:
     head = ["set", "docs", "strict F1", "lax F1"]
     if baseline:
         head += ["base strict", "base lax"]
-    head += ["target", "result", "secs"]
+    head += ["target", "result", "secs", "s/1k"]
     if baseline:
         head += ["base secs"]
     table = []
@@ -200,7 +210,8 @@ def print_table(rows: list[dict], baseline: bool) -> None:
         line = [f"{r['pair']}/{r['set']}", _f(r["docs"], "{:d}"), _f(a.get("strict_f1")), _f(a.get("lax_f1"))]
         if baseline:
             line += [_f(b.get("strict_f1")), _f(b.get("lax_f1"))]
-        line += [_f(r["target"], "{:.3f}"), r["status"], _f(a.get("seconds"), "{:.1f}")]
+        line += [_f(r["target"], "{:.3f}"), r["status"], _f(a.get("seconds"), "{:.1f}"),
+                 _f(a.get("seconds_per_1k"), "{:.2f}")]
         if baseline:
             line += [_f(b.get("seconds"), "{:.1f}")]
         table.append(line)
@@ -222,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval", metavar="DIR", type=Path, default=DEFAULT_EVAL,
                         help=f"evaluation data, <pair>/<set>/<lang>/<doc> and <pair>/<set>/gold/<doc> "
                              f"(default: ../shared/eval next to the repository, {DEFAULT_EVAL})")
-    parser.add_argument("--pairs", nargs="+", metavar="PAIR", default=["ja-en", "lo-en", "ja-lo"],
-                        help="language pairs SRC-TGT (default: ja-en lo-en ja-lo); pairs without a directory or "
-                             "with a language aligntm does not support yet are skipped with a note. When X-P and "
+    parser.add_argument("--pairs", nargs="+", metavar="PAIR",
+                        help="language pairs SRC-TGT (default: every pair directory of --eval, ja-en lo-en ja-lo "
+                             "first); pairs without a directory are skipped with a note. When X-P and "
                              "Y-P are both run on a set that X-Y also has, X-Y is also scored through the pivot P")
     parser.add_argument("--sets", nargs="+", metavar="SET",
                         help="sets to run (default: every set of the pairs), e.g. wmt21 coursera bsd-dev")
@@ -243,12 +254,22 @@ def bench(args) -> int:
     eval_dir = eval_dir_of(args)
     if args.jobs < 1:
         raise Fatal("-j/--jobs must be at least 1")
+    if not args.pairs:
+        found = sorted(p.name for p in eval_dir.iterdir() if p.is_dir() and p.name.count("-") == 1)
+        args.pairs = [p for p in FIRST_PAIRS if p in found] + [p for p in found if p not in FIRST_PAIRS]
     for pair in args.pairs:
         parts = pair.split("-")
         if len(parts) != 2 or not all(parts):
             raise Fatal(f"bad pair {pair!r}: expected SRC-TGT, e.g. ja-en")
     langs, from_repo = _import_langs()
-    supported = set(langs.codes())
+
+    def supported(code: str) -> bool:
+        try:
+            langs.get_language(code)
+            return True
+        except Exception:
+            return False
+
     chosen, notes = choose_sets(eval_dir, args.pairs, args.sets, supported)
     for note in notes:
         print(f"note: {note}", flush=True)
@@ -274,7 +295,7 @@ def bench(args) -> int:
     try:
         for pair, name, src, tgt, set_dir in chosen:
             print(f"\n== {pair}/{name}", flush=True)
-            row = {"pair": pair, "set": name, "docs": None, "target": TARGETS.get((pair, name)),
+            row = {"pair": pair, "set": name, "docs": None, "target": target_of(pair, name),
                    "status": "-", "runs": {}}
             rows.append(row)
             for variant, extra in variants:
@@ -302,6 +323,7 @@ def bench(args) -> int:
                 record["lax_f1"] = score["lax"]["f1"]
                 record["score"] = score
                 row["docs"] = score["documents"]
+                record["seconds_per_1k"] = record["seconds"] / max(1, _sentences(set_dir / src)) * 1000
                 print(f"   {variant}: strict F1 {record['strict_f1']:.4f}, lax F1 {record['lax_f1']:.4f}, "
                       f"{record['seconds']:.1f} s", flush=True)
             a = row["runs"]["aligntm"]
@@ -318,7 +340,8 @@ def bench(args) -> int:
     print(f"\n{sum(r['status'] == 'PASS' for r in judged)} of {len(judged)} sets with a target meet it.")
     print("target = strict F1 to reach; " + ("" if args.no_baseline else
           "base = --length-only (the Gale-Church baseline); ") +
-          f"secs = wall time of one `aligntm batch` run with -j {args.jobs}")
+          f"secs = wall time of one `aligntm batch` run with -j {args.jobs}; "
+          "s/1k = those seconds per 1,000 source sentences (start-up included)")
     for note in notes:
         print(f"note: {note}")
 
@@ -360,6 +383,8 @@ def pivot_rows(rows: list[dict], work: Path, eval_dir: Path) -> list[dict]:
                 continue
             gold_dir = eval_dir / pair / name / "gold"
             pivot_docs = eval_dir / f"{x}-{p}" / name / p
+            if not _same_documents(pivot_docs, eval_dir / f"{y}-{p}" / name / p):
+                continue  # each pair has its own noise (flores-docs): no common pivot text
             total = Score()
             for gold in sorted(gold_dir.iterdir()):
                 beads = {lang: [Bead(s, t) for s, t in read_beads(work / f"{lang}-{p}" / name / "aligntm" / gold.name)]
@@ -369,7 +394,7 @@ def pivot_rows(rows: list[dict], work: Path, eval_dir: Path) -> list[dict]:
                 test = [(u.sentences.get(x, ()), u.sentences.get(y, ())) for u in units
                         if u.sentences.get(x) or u.sentences.get(y)]
                 total.add(read_beads(gold), test)
-            target = TARGETS.get((pair, name))
+            target = target_of(pair, name)
             row = {"pair": pair, "set": f"{name} (via {p})", "docs": total.documents, "target": target,
                    "status": "-", "runs": {"aligntm": {"strict_f1": total.f1_strict, "lax_f1": total.f1_lax,
                                                       "score": total.as_dict(),
@@ -379,6 +404,17 @@ def pivot_rows(rows: list[dict], work: Path, eval_dir: Path) -> list[dict]:
             print(f"\n== {pair}/{name} through {p}: strict F1 {total.f1_strict:.4f}, lax F1 {total.f1_lax:.4f}")
             out.append(row)
     return out
+
+
+def _same_documents(a: Path, b: Path) -> bool:
+    names = sorted(f.name for f in a.iterdir() if f.is_file())
+    return names == sorted(f.name for f in b.iterdir() if f.is_file()) and all(
+        (a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def _sentences(directory: Path) -> int:
+    """Source sentences of a set (one per line), for seconds per 1,000 sentences."""
+    return sum(len(f.read_text(encoding="utf-8").splitlines()) for f in directory.iterdir() if f.is_file())
 
 
 def _version() -> str | None:

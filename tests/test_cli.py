@@ -498,8 +498,8 @@ def test_bad_input_in_a_real_process(run_aligntm, pair, tmp_path, case):
 def test_bad_input_messages_name_the_problem(run_cli, pair, tmp_path):
     ja, en, _ = pair
     assert "missing.txt: no such file" in run_cli("align", tmp_path / "missing.txt", en)[2]
-    assert "unsupported language 'xx'" in run_cli("align", ja, en, "-s", "xx")[2]
-    assert "unsupported language 'xx'" in run_cli("align", ja, en, "-t", "xx")[2]
+    assert "unknown language code 'xx'" in run_cli("align", ja, en, "-s", "xx")[2]
+    assert "unknown language code 'xx'" in run_cli("align", ja, en, "-t", "xx")[2]
     assert "expected Japanese text" in run_cli("align", en, en, "-s", "ja")[2]
     (tmp_path / "adir").mkdir()
     assert "is a directory" in run_cli("align", tmp_path / "adir", en)[2]

@@ -216,7 +216,7 @@ def test_help(run_cli):
 @pytest.mark.parametrize("args, message", [
     (["-j", "0"], "-j/--jobs must be at least 1"),
     (["--pivot", "en"], "--pivot is for three documents per entry"),
-    (["--format", "jsonl", "-s", "xx"], "unsupported language 'xx'"),
+    (["--format", "jsonl", "-s", "xx"], "unknown language code 'xx'"),
 ])
 def test_bad_options(run_cli, pair, args, message):
     ja, en, out = pair

@@ -223,5 +223,5 @@ def test_get_language_accepts_locales(code, expected):
 
 
 def test_get_language_refuses_unknown_codes():
-    with pytest.raises(InputError, match="unsupported language 'xx'"):
+    with pytest.raises(InputError, match="unknown language code 'xx'"):
         get_language("xx")

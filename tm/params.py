@@ -9,7 +9,7 @@ each value.
 # Languages written without spaces between words are matched (and counted in analyses)
 # character by character, the others word by word, as CAT tools do. Keyed by the primary
 # subtag of the locale ("ja-JP" -> "ja"); any language not listed is matched by words.
-CHARACTER_LANGUAGES = frozenset({"ja", "zh", "lo", "th"})
+CHARACTER_LANGUAGES = frozenset({"ja", "zh", "lo", "th", "km", "my", "bo", "yue"})
 
 # --- match bands (the table CAT tools quote a job with) ----------------------------------
 # (name, lowest percentage). A segment falls in the first band whose lowest value it reaches.

@@ -309,12 +309,12 @@ class TranslationMemory:
             raise InputError(f"{self.name}: the memory is empty; import units with: aligntm tm import")
         bases = list(dict.fromkeys(base_language(lang) for lang in langs))
         if src is None and text:
-            from align.langs import codes, detect_language
+            from align.langs import detect_language
             try:
                 detected = detect_language(text)
             except InputError:
                 detected = None
-            if detected in bases and detected in codes():
+            if detected in bases:
                 src = detected
         if src is None:
             src = self.default_source() or (bases[0] if len(bases) == 2 else None)

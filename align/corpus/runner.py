@@ -19,7 +19,7 @@ from typing import Sequence
 
 from .. import formats
 from ..errors import InputError
-from ..langs import codes, get_language
+from ..langs import get_language
 from .interrupt import InterruptFlag, deferred_interrupts
 from .manifest import Manifest, merge_langs, load_manifest
 from .progress import Progress
@@ -116,7 +116,8 @@ def run_corpus(manifest: Manifest | str | os.PathLike | Sequence[str | os.PathLi
             print(f"aligntm: {len(manifest.documents)} documents: {len(result.skipped)} done before (skipped), "
                   f"{len(tasks)} to align" + (f" with {engine}" if tasks else ""), file=sys.stderr, flush=True)
         if tasks:
-            warm = sorted({code for code in manifest.langs if code} or set(codes()))
+            # the languages of the manifest, or the three whose modules load dictionaries
+            warm = sorted({code for code in manifest.langs if code} or {"ja", "en", "lo"})
             for task, record in _align_on_dask(tasks, n_jobs, scheduler, warm, mode, progress_interval, result):
                 final[task.doc_id] = ordered(dict(record, key=task.key, paths=list(task.paths), run=run_id,
                                                   logged=now()))

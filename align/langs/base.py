@@ -51,6 +51,8 @@ class Language:
     code = "xx"
     name = "unknown"
     locale = "xx"
+    script = "Latn"  # ISO 15924
+    spaced = True    # words separated by spaces
     joiner = " "  # how sentences of one bead are joined in outputs
 
     # -- normalising -------------------------------------------------------------------

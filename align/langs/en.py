@@ -106,6 +106,7 @@ class English(Language):
         for compound in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", folded):
             soft.update(A.name_keys(compound.replace("-", "")))  # Ryoan-ji ~ リョウアンジ
         soft.update(A.latin_skeleton_keys(folded))
+        soft.update(A.punctuation_keys(folded))
         length = len(" ".join(folded.split()))
         # a presegmented line may hold several sentences: their ends are places to cut it
         points, pos = [], 0

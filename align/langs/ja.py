@@ -86,6 +86,8 @@ class Japanese(Language):
     code = "ja"
     name = "Japanese"
     locale = "ja-JP"
+    script = "Jpan"
+    spaced = False
     joiner = ""
 
     # -- normalising -------------------------------------------------------------------
@@ -242,6 +244,7 @@ def _names(folded: str, tokens: list[Token], hard: Counter, soft: Counter) -> No
             soft.update(A.name_keys(w))
     soft.update(A.katakana_skeleton_keys(folded))
     soft.update(A.latin_skeleton_keys(folded))
+    soft.update(A.punctuation_keys(folded, parentheses=False))
 
 
 def _split_points(folded: str, tokens: list[Token], origin: list[int], sentence_ends=()):

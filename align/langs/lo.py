@@ -49,6 +49,8 @@ class Lao(Language):
     code = "lo"
     name = "Lao"
     locale = "lo-LA"
+    script = "Laoo"
+    spaced = False
     joiner = " "
 
     # -- normalising -------------------------------------------------------------------
@@ -113,6 +115,7 @@ class Lao(Language):
             if not (w.isupper() and len(w) >= 2):
                 soft.update(A.name_keys(w))
         soft.update(A.latin_skeleton_keys(folded))
+        soft.update(A.punctuation_keys(folded))
         for word in lao_words(folded):
             soft.update(A.skeleton_keys(lao_skeleton(word)))
         points = tuple(_inner_sentence_ends(text))

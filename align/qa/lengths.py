@@ -12,10 +12,6 @@ import re
 import statistics
 import unicodedata
 
-# Written without spaces between words: spaces there are layout (PDF extraction puts them around
-# numbers: "2025 年 1 月"), not content.
-UNSPACED_LANGUAGES = {"ja", "zh", "th", "lo", "km", "my", "bo"}
-
 # 1.4826 * MAD estimates the standard deviation of a normal distribution.
 MAD_TO_SD = 1.4826
 
@@ -24,8 +20,12 @@ _SPACE = re.compile(r"\s+")
 
 def text_length(text: str, lang: str) -> int:
     """Length of TEXT in LANG (a code such as "ja" or "en-US")."""
+    from ..langs import is_spaced
+
     text = unicodedata.normalize("NFKC", text)
-    if lang.split("-")[0].split("_")[0].lower() in UNSPACED_LANGUAGES:
+    # written without spaces between words: spaces there are layout (PDF extraction puts them
+    # around numbers: "2025 年 1 月"), not content
+    if not is_spaced(lang):
         return len(_SPACE.sub("", text))
     return len(" ".join(text.split()))
 

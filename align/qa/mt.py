@@ -11,7 +11,7 @@ from ..document import presegmented_sentences
 from ..errors import InputError
 from ..textio import read_text
 from .alignment_files import Document, companion_files
-from .lengths import UNSPACED_LANGUAGES
+from ..langs import joiner_of
 
 
 def read_src_mt(documents: list[Document], src_mt) -> dict[str, list[str]]:
@@ -32,7 +32,7 @@ def pair_chrf(document: Document, mt_lines: list[str]) -> list[float | None]:
     """chrF of each pair: the MT of its source sentences against its target (None: a side is empty)."""
     from sacrebleu.metrics import CHRF
     chrf = CHRF()
-    joiner = "" if document.tgt_lang.split("-")[0].lower() in UNSPACED_LANGUAGES else " "
+    joiner = joiner_of(document.tgt_lang)
     scores = []
     for p in document.pairs:
         if not p.two_sided:

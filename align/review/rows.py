@@ -205,8 +205,8 @@ def join_sentences(rows, row, lang, index, splits_of=None):
         nxt = there["cells"][lang].pop(0)
         removed = 2
         tail = [] if _empty(there) else [_edited(there)]
-    joiner = "" if lang in ("ja", "zh") else " "
-    joined = dict(cell[i], text=cell[i]["text"].rstrip() + joiner + nxt["text"].lstrip(), source=None)
+    from ..langs import joiner_of
+    joined = dict(cell[i], text=cell[i]["text"].rstrip() + joiner_of(lang) + nxt["text"].lstrip(), source=None)
     joined["splits"] = list(splits_of(lang, joined["text"])) if splits_of else []
     cell[i] = joined
     new = [_edited(here)] + tail

@@ -1,0 +1,281 @@
+"""Any language without a module of its own, from its script and CLDR's locale data.
+
+- Sentence ends: Unicode's sentence terminals of every script (. ! ? 。 ！ ？ ។ ။ ؟ । ۔ ...),
+  then closing quotes and brackets. A period after an abbreviation of the language (the Moses
+  nonbreaking-prefix lists, via sacremoses), an initial, a paragraph number or (in languages that
+  write ordinals so: 21. Januar) a day number does not end a sentence; in cased scripts neither
+  does one before a lower-case word. Full-width and script terminals (。 ។ ။) end a sentence with
+  no space after them. Thai writes no sentence punctuation: a space between Thai words is a
+  candidate end (paragraphs are cut there, and the aligner joins pieces again), and inside a
+  sentence a place where it may be split.
+- Lengths in grapheme clusters: combining marks and white space do not count.
+- Anchors: digits of every script in the locale's number format with its scale words (1.000,5;
+  3 Millionen; 3万; 5 ล้าน), Buddhist-era years (th, km, my), month names of the locale,
+  Latin acronyms, and names through transliteration to Latin (anyascii) as name keys and
+  consonant skeletons, which also match katakana and Lao spellings of the same name.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import regex
+
+from .. import anchors as A
+from ..fold import fold
+from . import cldr, scripts
+from .base import Features, Language, Sentence
+from .tags import Tag
+
+# A run of sentence terminals, then closing quotes and brackets.
+# „Wir kommen.“ closes with a Pi quote; French puts a space before » (« Nous venons. »).
+_END = regex.compile(r"[\p{Sentence_Terminal}]+[\p{Pf}\p{Pi}\p{Pe}\"'»”’」』）)\]]*(?:[ \u00a0\u202f][»›](?!\S))?")
+_ASCII_TERMINALS = set(".!?")
+_OPENERS = "\"'“‘«„([{「『（"
+_MARKS_AND_SPACE = regex.compile(r"[\p{M}\p{Cf}\s]+")
+_ENUMERATOR = re.compile(r"^\s*\(?(?:[0-9]{1,3}|[ivxlc]{1,5}|[a-z])\)?$", re.IGNORECASE)
+_LAST_WORD = regex.compile(r"([\p{L}\p{M}.'-]+)$")
+# Languages that write ordinals with a period (am 21. Januar, 2. světová válka).
+ORDINAL_PERIOD = frozenset({"de", "da", "nb", "nn", "no", "fi", "et", "cs", "sk", "pl", "hu", "tr", "hr",
+                            "sl", "sr", "bs", "lv", "is", "fo"})
+# Years of the Buddhist era: ปี 2568 is 2025 (Myanmar's era is a year further on).
+BUDDHIST_ERA = {"th": 543, "km": 543, "my": 544}
+_ERA_YEAR = re.compile(r"(?<![0-9.,])(2[3-6][0-9]{2})(?![0-9])")
+_HAN_NUMERAL = re.compile(r"[〇零一二三四五六七八九十百千万萬亿億两兩]+(?=[年月日号號%])")
+_THAI_PHRASE_BREAK = regex.compile(r"(?<=[\p{Script=Thai}&&\p{L}\p{M}]) +(?=[\p{Script=Thai}&&\p{L}])", regex.V1)
+MIN_THAI_SENTENCE = 25  # graphemes: a Thai piece shorter than this is a phrase, not a sentence
+
+
+@lru_cache(maxsize=None)
+def nonbreaking_prefixes(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Words that a period follows without ending the sentence (Moses lists, via sacremoses):
+    (always, before a number only)."""
+    from sacremoses._data_nonbreaking_prefixes import NONBREAKING_PREFIXES
+
+    always, numeric = set(), set()
+    for line in NONBREAKING_PREFIXES.get(f"nonbreaking_prefix.{language}", "").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, rest = line.partition(" ")
+        (numeric if "#NUMERIC_ONLY#" in rest else always).add(word)
+    return frozenset(always), frozenset(numeric)
+
+
+def graphemes(text: str) -> int:
+    """Length in grapheme clusters: a base character with its combining marks counts once (after
+    NFC, which also composes Hangul jamo into syllables); white space and format characters do
+    not count."""
+    return len(_MARKS_AND_SPACE.sub("", unicodedata.normalize("NFC", text)))
+
+
+class Generic(Language):
+    def __init__(self, tag: Tag):
+        self.tag = tag
+        self.code = tag.code
+        self.name = tag.name
+        self.locale = tag.locale
+        self.script = tag.script
+        self.spaced = scripts.is_spaced(tag.script)
+        self.cased = scripts.is_cased(tag.script)
+        # Thai, Khmer and Burmese put a space between sentences; Chinese puts none.
+        self.joiner = "" if tag.script in ("Hans", "Hant", "Hani", "Jpan") else " "
+        self._spaces_end = tag.language == "th"
+        self._ordinal_period = tag.language in ORDINAL_PERIOD
+        self._era = BUDDHIST_ERA.get(tag.language)
+        self._letters = scripts.script_pattern(tag.script)
+        self._word = regex.compile(self._letters.pattern[:-1] + r"\p{M}]+")
+
+    # -- normalising -------------------------------------------------------------------
+    def ends_sentence(self, line: str) -> bool:
+        t = line.rstrip()
+        m = _END.search(t)
+        return bool(m) and m.end() == len(t) and self._is_end(t, m.start(), m.end())
+
+    def line_unfinished(self, line: str) -> bool:
+        t = line.rstrip()
+        if not t:
+            return False
+        if t[-1] in ",;:-–(、，；" or regex.match(r"\p{Pi}|\p{Ps}", t[-1]):
+            return True
+        return t[-1] == "." and not self._is_end(t, len(t) - 1, len(t))
+
+    def join_lines(self, a: str, b: str) -> str:
+        if not self.spaced and self._letters.match(a[-1:]) and self._letters.match(b[:1]):
+            # no space inside a Chinese or Khmer sentence; Thai and Burmese lines wrap at phrase
+            # breaks (spaces) as often as inside them, so a space is kept there
+            return a + b if self.script in ("Hans", "Hant", "Hani", "Khmr") else a + " " + b
+        if self.spaced and len(a) >= 2 and a[-1] == "-" and a[-2].isalpha() and b[:1].islower():
+            return a[:-1] + b  # end-of-line hyphenation
+        return a + " " + b
+
+    def first_unbreakable(self, line: str) -> str:
+        if self.script in ("Hans", "Hant", "Hani"):
+            return line[:1]  # Chinese breaks between any two characters
+        # Thai, Khmer and Burmese also break inside a phrase, between words a dictionary finds:
+        # if the whole first phrase would have fitted, its first word would have too
+        return line.split(" ", 1)[0]
+
+    # -- segmenting --------------------------------------------------------------------
+    def segment(self, paragraph: str, kind: str = "text") -> list[Sentence]:
+        if kind in ("heading", "columns"):
+            return [Sentence(paragraph.strip(), kind)]
+        out = []
+        for piece in self._sentences(paragraph):
+            if self._spaces_end and kind != "line":
+                out.extend(Sentence(p, kind) for p in self._thai_pieces(piece))
+            else:
+                out.append(Sentence(piece, kind))
+        return out
+
+    def _sentences(self, text: str) -> list[str]:
+        out, start = [], 0
+        for m in _END.finditer(text):
+            if not self._is_end(text, m.start(), m.end(), start):
+                continue
+            piece = text[start:m.end()].strip()
+            if piece:
+                out.append(piece)
+            start = m.end()
+        rest = text[start:].strip()
+        if rest:
+            out.append(rest)
+        return out
+
+    def _is_end(self, text: str, s: int, e: int, start: int = 0) -> bool:
+        """Is the terminal run TEXT[s:e] (in a sentence that began at START) a sentence end?"""
+        first = text[s]
+        after = text[e:e + 1]
+        if after and not after.isspace():
+            # 。 ។ ။ need no space after them; . ! ? inside a token (3.5, U.S., e-mail.com) are no end
+            return first not in _ASCII_TERMINALS and not (first == "." and after.isdigit())
+        if first == "." and e - s == 1 or text[s:e].rstrip("\"'»”’)]") == ".":
+            before = text[max(start, s - 40):s]
+            if _ENUMERATOR.match(text[start:s]):
+                return False  # "1." / "(iv)." opening a numbered paragraph
+            m = _LAST_WORD.search(before)
+            word = m.group(1).lstrip(".'-") if m else ""
+            rest = text[e:].lstrip()
+            always, numeric = nonbreaking_prefixes(self.tag.language)
+            if word in always or (word in numeric and rest[:1].isdigit()):
+                return False
+            if len(word) == 1 and word.isupper():
+                return False  # an initial: J. Smith
+            if word and "." in word.strip("."):
+                return False  # z.B. / т.е. / U.S.
+            if self._ordinal_period and re.search(r"(?<![0-9.,])[0-9]{1,2}$", before):
+                return False  # am 21. Januar
+        rest = text[e:].lstrip()
+        if self.cased and rest[:1].islower():
+            return False
+        return True
+
+    def _thai_pieces(self, sentence: str) -> list[str]:
+        """Cut a Thai paragraph at the spaces between Thai words that leave at least
+        MIN_THAI_SENTENCE graphemes on each side: candidate ends the aligner may join again."""
+        cuts, last = [], 0
+        total = graphemes(sentence)
+        for m in _THAI_PHRASE_BREAK.finditer(sentence):
+            before = graphemes(sentence[last:m.start()])
+            if before >= MIN_THAI_SENTENCE and total - graphemes(sentence[:m.end()]) >= MIN_THAI_SENTENCE:
+                cuts.append((last, m.start()))
+                last = m.end()
+        cuts.append((last, len(sentence)))
+        return [sentence[a:b].strip() for a, b in cuts if sentence[a:b].strip()]
+
+    # -- features ----------------------------------------------------------------------
+    def sentence_features(self, text: str) -> Features:
+        folded = cldr.ascii_digits(fold(text))
+        hard: Counter = Counter()
+        soft: Counter = Counter()
+        used: list[tuple[int, int]] = []
+        self._months(folded, hard, used)
+        self._numbers(folded, hard, soft, used)
+        for key in A.acronyms(folded):
+            hard[key] += 1
+        self._names(folded, soft)
+        soft.update(A.punctuation_keys(folded))
+        length = graphemes(text)
+        points, sentence = self._split_points(text)
+        fractions = tuple(graphemes(text[:p]) / length for p in points) if length else ()
+        return Features(length=float(length), hard=hard, soft=soft, split_points=points,
+                        split_fractions=fractions, split_sentence=sentence)
+
+    def _months(self, folded: str, hard: Counter, used: list) -> None:
+        names = cldr.month_names(self.locale, self.spaced)
+        if names is None:
+            return
+        for m in names.pattern.finditer(folded):
+            name = m.group(0).lower()
+            if name not in names.month:
+                continue
+            near_number = re.search(r"[0-9]", folded[max(0, m.start() - 6):m.end() + 6])
+            if name in names.short and not near_number:
+                continue  # "Mai" or "мая" as a word, not a date
+            if names.lower_case and m.group(0)[:1].isupper() and m.start() > 0 and not near_number:
+                continue  # French writes mars for March: Mars inside a sentence is the planet
+            hard[f"m:{names.month[name]}"] += 1
+            used.append(m.span())
+
+    def _numbers(self, folded: str, hard: Counter, soft: Counter, used: list) -> None:
+        # 3 Millionen, but 3万人 and 5 ล้านบาท: a noun may follow a scale word with no space
+        forms = cldr.number_forms(self.locale, bounded=self.spaced and self.script != "Kore")
+        if self._era:
+            for m in _ERA_YEAR.finditer(folded):
+                A.add_number(hard, soft, int(m.group(1)) - self._era)
+                used.append(m.span())
+        for m in _HAN_NUMERAL.finditer(folded) if self.script in ("Hans", "Hant", "Hani") else ():
+            value = A.japanese_number(m.group(0).replace("两", "二").replace("兩", "二"))
+            nxt = folded[m.end():m.end() + 1]
+            if value is None or any(s <= m.start() < e for s, e in used):
+                continue
+            if nxt == "月" and 1 <= value <= 12:
+                hard[f"m:{int(value)}"] += 1
+            else:
+                A.add_number(hard, soft, value)
+            used.append(m.span())
+        for m in forms.numbers.finditer(folded):
+            if any(s <= m.start() < e for s, e in used):
+                continue
+            try:
+                value = forms.parse(m.group(0))
+            except ValueError:
+                continue
+            if forms.scale_after is not None:
+                scale = forms.scale_after.match(folded, m.end())
+                if scale:
+                    value *= forms.scales.get(scale.group(1).lower(), 1)
+            A.add_number(hard, soft, value)
+
+    def _names(self, folded: str, soft: Counter) -> None:
+        from anyascii import anyascii
+
+        for w in A.LATIN_WORD.findall(folded):
+            if not (w.isupper() and len(w) >= 2):
+                soft.update(A.name_keys(w))
+        soft.update(A.latin_skeleton_keys(folded))
+        if self.script == "Latn" or self.script in ("Hans", "Hant", "Hani"):
+            return  # Chinese names are written with meanings, not sounds: pinyin matches nothing
+        for word in self._word.findall(folded):
+            latin = anyascii(word)
+            soft.update(A.skeleton_keys(A.latin_skeleton(latin)))
+            soft.update(A.name_keys(latin.lower()))
+
+    def _split_points(self, text: str) -> tuple[tuple[int, ...], tuple[bool, ...]]:
+        """Where a presegmented line may be cut: sentence ends inside it, and for Thai the spaces
+        between Thai words (weaker: a phrase break may or may not end a sentence)."""
+        ends, pos = [], 0
+        for piece in self._sentences(text)[:-1]:
+            pos = text.index(piece, pos) + len(piece)
+            ends.append(pos)
+        points = {p: True for p in ends}
+        if self._spaces_end:
+            for m in _THAI_PHRASE_BREAK.finditer(text):
+                points.setdefault(m.start(), False)
+        order = sorted(p for p in points if 0 < p < len(text))
+        return tuple(order), tuple(points[p] for p in order)
+
+    def share_of_script(self, text: str) -> float:
+        return scripts.share(text, self.script)
