@@ -88,12 +88,29 @@ def _scale_words(loc) -> dict[str, float]:
     return out
 
 
+_WORD = re.compile(r"\w+\.?")
+
+
 @dataclass(frozen=True)
 class MonthNames:
-    pattern: re.Pattern
     month: dict[str, int]      # lower-cased name -> 1..12
     short: frozenset[str]      # names too short to trust without a number next to them
     lower_case: bool           # the locale writes month names in lower case (janvier, marzo)
+    pattern: re.Pattern | None  # names found by searching: with digits or spaces, or in unspaced scripts
+    spaced: bool               # the other names are whole words: looked up word by word
+
+    def find(self, lowered: str):
+        """(start, end, name) of the month names in LOWERED (lower-cased text)."""
+        if self.spaced:
+            for m in _WORD.finditer(lowered):
+                word = m.group(0)
+                if word in self.month:
+                    yield m.start(), m.end(), word
+                elif word[-1] == "." and word[:-1] in self.month:
+                    yield m.start(), m.end() - 1, word[:-1]
+        if self.pattern is not None:
+            for m in self.pattern.finditer(lowered):
+                yield m.start(), m.end(), m.group(0)
 
 
 @lru_cache(maxsize=None)
@@ -118,6 +135,8 @@ def month_names(locale: str, spaced: bool) -> MonthNames | None:
         return None
     alternatives = []
     for name in sorted(month, key=len, reverse=True):
+        if spaced and _WORD.fullmatch(name):
+            continue  # a word: looked up, not searched for (a 60-name alternation took 0.25 ms a sentence)
         p = re.escape(name)
         p = ("(?<![0-9])" if name[0].isdigit() else "(?<!\\w)" if spaced else "") + p
         p += "(?![0-9])" if name[-1].isdigit() else "(?!\\w)" if spaced and name[-1].isalnum() else ""
@@ -126,4 +145,5 @@ def month_names(locale: str, spaced: bool) -> MonthNames | None:
     # so they count only with a number near them
     short = frozenset(n for n in month if not any(c.isdigit() for c in n)
                       and len(_MARKS.sub("", n.replace(".", ""))) <= 3)
-    return MonthNames(re.compile("|".join(alternatives), re.IGNORECASE), month, short, lower_case)
+    pattern = re.compile("|".join(alternatives)) if alternatives else None
+    return MonthNames(month, short, lower_case, pattern, spaced)

@@ -64,6 +64,16 @@ def nonbreaking_prefixes(language: str) -> tuple[frozenset[str], frozenset[str]]
     return frozenset(always), frozenset(numeric)
 
 
+@lru_cache(maxsize=200_000)
+def transliterated_keys(word: str) -> tuple[str, ...]:
+    """Name keys of a word in a non-Latin script, through its Latin transliteration (anyascii):
+    Путин -> w:putin; Симинофф, ซิมินอฟ -> p:smnp as Siminoff."""
+    from anyascii import anyascii
+
+    latin = anyascii(word)
+    return tuple(A.skeleton_keys(A.latin_skeleton(latin)) + A.name_keys(latin.lower()))
+
+
 def graphemes(text: str) -> int:
     """Length in grapheme clusters: a base character with its combining marks counts once (after
     NFC, which also composes Hangul jamo into syllables); white space and format characters do
@@ -207,17 +217,19 @@ class Generic(Language):
         names = cldr.month_names(self.locale, self.spaced)
         if names is None:
             return
-        for m in names.pattern.finditer(folded):
-            name = m.group(0).lower()
-            if name not in names.month:
+        lowered = folded.lower()
+        if len(lowered) != len(folded):  # a letter whose lower case is longer (İ): offsets would move
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
+        for start, end, name in names.find(lowered):
+            if name not in names.month or any(s <= start < e for s, e in used):
                 continue
-            near_number = re.search(r"[0-9]", folded[max(0, m.start() - 6):m.end() + 6])
+            near_number = re.search(r"[0-9]", folded[max(0, start - 6):end + 6])
             if name in names.short and not near_number:
                 continue  # "Mai" or "мая" as a word, not a date
-            if names.lower_case and m.group(0)[:1].isupper() and m.start() > 0 and not near_number:
+            if names.lower_case and folded[start].isupper() and start > 0 and not near_number:
                 continue  # French writes mars for March: Mars inside a sentence is the planet
             hard[f"m:{names.month[name]}"] += 1
-            used.append(m.span())
+            used.append((start, end))
 
     def _numbers(self, folded: str, hard: Counter, soft: Counter, used: list) -> None:
         # 3 Millionen, but 3万人 and 5 ล้านบาท: a noun may follow a scale word with no space
@@ -250,8 +262,6 @@ class Generic(Language):
             A.add_number(hard, soft, value)
 
     def _names(self, folded: str, soft: Counter) -> None:
-        from anyascii import anyascii
-
         for w in A.LATIN_WORD.findall(folded):
             if not (w.isupper() and len(w) >= 2):
                 soft.update(A.name_keys(w))
@@ -259,9 +269,7 @@ class Generic(Language):
         if self.script == "Latn" or self.script in ("Hans", "Hant", "Hani"):
             return  # Chinese names are written with meanings, not sounds: pinyin matches nothing
         for word in self._word.findall(folded):
-            latin = anyascii(word)
-            soft.update(A.skeleton_keys(A.latin_skeleton(latin)))
-            soft.update(A.name_keys(latin.lower()))
+            soft.update(transliterated_keys(word))
 
     def _split_points(self, text: str) -> tuple[tuple[int, ...], tuple[bool, ...]]:
         """Where a presegmented line may be cut: sentence ends inside it, and for Thai the spaces
