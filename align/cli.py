@@ -206,7 +206,8 @@ def _align_three(args) -> int:
             raise InputError(f"{path}: a second {doc.lang.name} document; give each language once "
                              "(-s, -t, --third-lang set the languages)")
         docs[doc.lang.code] = doc
-    pivot = args.pivot or ("en" if "en" in docs else None)
+    from .langs import get_language
+    pivot = get_language(args.pivot).code if args.pivot else ("en" if "en" in docs else None)  # eng, en-US -> en
     if pivot is None:
         raise InputError("give the pivot language with --pivot (no English document)")
     if pivot not in docs:

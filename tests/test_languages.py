@@ -629,3 +629,21 @@ def test_french_german_pair_reversed_with_639_3_codes():
     assert (alignment.src.lang.locale, alignment.tgt.lang.locale) == ("fr-FR", "de-DE")
     assert [(b.src, b.tgt) for b in alignment.beads] == [
         ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3, 4)), ((4,), (5,))]
+
+
+def test_three_languages_through_a_pivot_given_as_a_639_3_code(run_cli, tmp_path):
+    # --pivot takes any code that names the pivot document's language (eng -> en)
+    (tmp_path / "th.txt").write_text(TH_DOC, encoding="utf-8")
+    (tmp_path / "en.txt").write_text(EN_TH_DOC, encoding="utf-8")
+    de = ("Am 21. Januar 2025 traf der Premierminister Thailands den Premierminister Japans in Tokio. "
+          "Beide Seiten erörterten die Zusammenarbeit im Rahmen der ASEAN und den internationalen Handel. "
+          "Japan wird ein Darlehen von 5 Millionen US-Dollar für den Ausbau des Eisenbahnnetzes in Thailand gewähren.\n\n"
+          "Das Projekt soll nach dem Plan der thailändischen Regierung bis 2027 abgeschlossen sein. "
+          "Die beiden Länder werden im nächsten Jahr den 140. Jahrestag ihrer diplomatischen Beziehungen feiern.\n")
+    (tmp_path / "de.txt").write_text(de, encoding="utf-8")
+    code, _, err = run_cli("align", tmp_path / "th.txt", tmp_path / "en.txt", tmp_path / "de.txt", "-s", "tha",
+                           "-t", "eng", "--third-lang", "deu", "--pivot", "eng", "--tmx", tmp_path / "tri.tmx")
+    assert code == 0, err
+    units = tmx_langs(tmp_path / "tri.tmx")
+    assert len(units) == 5 and all(sorted(u) == ["de-DE", "en-US", "th-TH"] for u in units)
+    assert_valid_tmx(tmp_path / "tri.tmx")

@@ -136,7 +136,7 @@ def align_inputs(paths, langs=(), pivot=None, presegmented=False):
         rows = rows_from_alignment(align_documents(docs[0], docs[1]))
         pivot = None
     else:
-        pivot = pivot or ("en" if "en" in codes else None)
+        pivot = get_language(pivot).code if pivot else ("en" if "en" in codes else None)
         if pivot not in codes:
             raise InputError(f"give the pivot language with --pivot (one of {', '.join(codes)})")
         multi = align_pivot({d.lang.code: d for d in docs}, pivot)
