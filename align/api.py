@@ -5,8 +5,10 @@ import os
 from dataclasses import dataclass
 from typing import Iterator
 
+from . import params as P
 from .aligner import Bead, align_features
 from .document import Document, load_documents, make_document, prepare_features
+from .lexicon import Lexicon, training_pairs
 
 
 @dataclass
@@ -25,22 +27,39 @@ class Alignment:
                    bead)
 
 
-def align_documents(src: Document, tgt: Document, length_only: bool = False) -> Alignment:
-    """Align two Documents (LENGTH_ONLY: the Gale-Church baseline, without anchors)."""
+def align_documents(src: Document, tgt: Document, length_only: bool = False, lexicon=True) -> Alignment:
+    """Align two Documents (LENGTH_ONLY: the Gale-Church baseline, without anchors).
+
+    LEXICON: True: learn a lexicon from a first alignment of this pair and align again with it
+    (align/lexicon.py); a `Lexicon` (say, learned from a whole batch): use it; False: one pass."""
     prepare_features([src, tgt])   # both at once: long documents on every core
-    return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
+    if length_only or lexicon is False or max(len(src.sentences), len(tgt.sentences)) > P.LEXICON_MAX_SENTENCES:
+        return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
+    if lexicon is True:
+        first = align_features(src.features, tgt.features)
+        pairs = training_pairs(src.lang, tgt.lang, src.texts, tgt.texts, first)
+        if len(pairs) < P.LEXICON_MIN_BEADS or all(b.confidence >= P.LEXICON_MIN_CONFIDENCE for b in first):
+            return Alignment(src, tgt, first)  # too few pairs to learn from: words co-occur by chance
+        lexicon = Lexicon.learn(pairs)
+        if not len(lexicon):
+            return Alignment(src, tgt, first)
+    # The second pass estimates its length model again rather than reuse the first's: reusing
+    # it saved 18% of a kyoto-dev batch's time and cost strict F1 0.9889 -> 0.9879.
+    return Alignment(src, tgt, align_features(lexicon.annotate(src.features, src.texts, src.lang, "src"),
+                                              lexicon.annotate(tgt.features, tgt.texts, tgt.lang, "tgt")))
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,
-                presegmented: bool = False, length_only: bool = False) -> Alignment:
+                presegmented: bool = False, length_only: bool = False, lexicon=True) -> Alignment:
     """Align two texts (as extracted from PDFs, or one sentence per line when presegmented)."""
     src = make_document(src_text, src_lang, presegmented, name="source")
     tgt = make_document(tgt_text, tgt_lang, presegmented, name="target")
-    return align_documents(src, tgt, length_only)
+    return align_documents(src, tgt, length_only, lexicon)
 
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str | None = None,
-                tgt_lang: str | None = None, presegmented: bool = False, length_only: bool = False) -> Alignment:
+                tgt_lang: str | None = None, presegmented: bool = False, length_only: bool = False,
+                lexicon=True) -> Alignment:
     """Read, segment and align two files."""
     src, tgt = load_documents([src_path, tgt_path], [src_lang, tgt_lang], presegmented)
-    return align_documents(src, tgt, length_only)
+    return align_documents(src, tgt, length_only, lexicon)

@@ -10,8 +10,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import formats
-from .api import align_files
+from . import params as P
+from .api import align_documents, align_files
 from .errors import InputError
+from .lexicon import Lexicon, training_pairs, training_pairs_sample
 
 
 @dataclass
@@ -54,26 +56,62 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM
 
 
-def _work(job):
-    name, src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only = job
+def _learn(job):
+    """Pass 1 of a batch: align one document pair alone. Its result as _work gives it (with the
+    features when a bead is unsure: the second pass needs them), and the words of its sure pairs."""
+    name, alignment, error = _work(job[:-1] + (False,), keep_features=True)
+    if alignment is None:
+        return name, alignment, error, []
+    a = alignment
+    found = training_pairs(a.src.lang, a.tgt.lang, a.src.texts, a.tgt.texts, a.beads)
+    if not _unsure(a):
+        a.src._features = a.tgt._features = None
+    return name, alignment, error, found
+
+
+def _again(task):
+    """Pass 2 of a batch: align one document pair again with the lexicon learned from all."""
+    job, first, lexicon = task
+    if first is None or first.src._features is None:
+        return _work(job[:-1] + (lexicon,))
+    alignment = align_documents(first.src, first.tgt, lexicon=lexicon)
+    alignment.src._features = alignment.tgt._features = None
+    return job[0], alignment, None
+
+
+def _without_features(result):
+    alignment = result[1]
+    if alignment is not None:
+        alignment.src._features = alignment.tgt._features = None
+    return result
+
+
+def _unsure(alignment) -> bool:
+    return alignment is not None and any(b.confidence < P.LEXICON_MIN_CONFIDENCE for b in alignment.beads)
+
+
+def _work(job, keep_features: bool = False):
+    name, src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only, lexicon = job
     try:
-        alignment = align_files(src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only)
+        alignment = align_files(src_path, tgt_path, src_lang, tgt_lang, presegmented, length_only, lexicon)
     except InputError as e:
         return name, None, str(e)
     except Exception as e:  # one broken document must not stop the batch
         return name, None, f"{type(e).__name__}: {e}"
-    # features are not needed any more: keep the result small to send back
-    alignment.src._features = alignment.tgt._features = None
+    if not keep_features:  # not needed any more: keep the result small to send back
+        alignment.src._features = alignment.tgt._features = None
     return name, alignment, None
 
 
 def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str | None = None,
           presegmented: bool = False, fmt: str = "beads", tmx_path=None, jobs: int | None = None,
           src_locale: str | None = None, tgt_locale: str | None = None, progress: bool | None = None,
-          length_only: bool = False) -> BatchResult:
+          length_only: bool = False, lexicon: bool = True) -> BatchResult:
     """Align SRC_DIR/NAME with TGT_DIR/NAME for every NAME in both; write OUT_DIR/NAME in FMT.
 
     Optionally one combined TMX of all documents. JOBS worker processes (default: all cores).
+    LEXICON: align every pair twice, the second time with a lexicon learned from all the pairs of
+    the first (align/lexicon.py).
     """
     src_dir, tgt_dir, out_dir = Path(src_dir), Path(tgt_dir), Path(out_dir)
     names, unpaired = paired_documents(src_dir, tgt_dir)
@@ -84,20 +122,45 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BatchResult(unpaired=unpaired)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    work = [(n, src_dir / n, tgt_dir / n, src_lang, tgt_lang, presegmented, length_only) for n in names]
+    work = [(n, src_dir / n, tgt_dir / n, src_lang, tgt_lang, presegmented, length_only, False) for n in names]
+    two_passes = lexicon and not length_only
 
     from tm.tmx import TmxWriter, alignment_units
     tmx = pool = None
-    bar = tqdm(total=len(work), unit="doc", disable=progress is False or (progress is None and not sys.stderr.isatty()),
+    bar = tqdm(total=len(work), unit="doc",
+               disable=progress is False or (progress is None and not sys.stderr.isatty()),
                file=sys.stderr, desc="aligning")
     try:
-        if jobs == 1:
-            results = map(_work, work)
-        else:
+        if jobs > 1:
             pool = get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs, initializer=_quiet_worker)
-            results = pool.imap(_work, work, chunksize=1)
+        if two_passes:
+            bar.set_description("learning a lexicon")
+            first, pairs, kept = {}, [], 0
+            for name, alignment, error, found in (pool.imap(_learn, work, chunksize=1) if pool else map(_learn, work)):
+                first[name] = (name, alignment, error)
+                pairs.extend(found)
+                bar.update(1)
+                if alignment is not None and alignment.src._features is not None:
+                    kept += len(alignment.src.sentences) + len(alignment.tgt.sentences)
+                    if kept > P.LEXICON_KEEP_SENTENCES:  # bounded memory: pass 2 computes them again
+                        alignment.src._features = alignment.tgt._features = None
+            # too few sure pairs (one short document): words would pair by chance
+            learned = Lexicon.learn(training_pairs_sample(pairs)) if len(pairs) >= P.LEXICON_MIN_BEADS else Lexicon({}, {}, {})
+            # the second pass for the documents the first was unsure of somewhere; a document
+            # whose every bead is sure keeps its first alignment
+            again = [(job, first[job[0]][1], learned) for job in work if len(learned) and _unsure(first[job[0]][1])]
+            bar.total = len(work) + len(again)
+            bar.set_description("aligning again")
+            redone = {}
+            for r in (pool.imap(_again, again, chunksize=1) if pool else map(_again, again)):
+                redone[r[0]] = r
+                bar.update(1)
+            results = (redone.get(job[0]) or _without_features(first[job[0]]) for job in work)
+        else:
+            results = pool.imap(_work, work, chunksize=1) if pool else map(_work, work)
         for name, alignment, error in results:
-            bar.update(1)
+            if not two_passes:
+                bar.update(1)
             if error:
                 result.failed[name] = error
                 continue

@@ -39,6 +39,9 @@ def _add_lang_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tgt-locale", metavar="CODE", help="xml:lang of the target in TMX (default: as for --src-locale)")
     p.add_argument("--length-only", action="store_true",
                    help="use the length model only, no anchors (a Gale-Church baseline for comparison)")
+    p.add_argument("--no-lexicon", dest="lexicon", action="store_false",
+                   help="one pass only: do not learn word pairs from a first alignment (by default batch "
+                        "learns them from all its documents, align from a pair of 200+ sentences)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +177,7 @@ def cmd_align(args) -> int:
     if args.output and args.tmx and Path(args.output).resolve() == Path(args.tmx).resolve():
         raise InputError(f"{args.output}: -o and --tmx name the same file")
     alignment = align_files(args.src, args.tgt, args.src_lang, args.tgt_lang, args.presegmented,
-                            args.length_only)
+                            args.length_only, args.lexicon)
     fmt = _format_for(args.output, args.format)
     with outputs_together():  # -o and --tmx both, or neither
         n = write_tmx(alignment, args.tmx, args.src_locale, args.tgt_locale) if args.tmx else 0
@@ -237,7 +240,8 @@ def cmd_batch(args) -> int:
     check_output_path(args.tmx)
     result = batch(args.src_dir, args.tgt_dir, args.out_dir, args.src_lang, args.tgt_lang,
                    args.presegmented, args.format, args.tmx, args.jobs, args.src_locale,
-                   args.tgt_locale, progress=False if args.quiet else None, length_only=args.length_only)
+                   args.tgt_locale, progress=False if args.quiet else None, length_only=args.length_only,
+                   lexicon=args.lexicon)
     for name in result.unpaired[:10]:
         print(f"aligntm: warning: {name} is in only one of the directories; skipped", file=sys.stderr)
     if len(result.unpaired) > 10:

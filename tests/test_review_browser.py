@@ -807,7 +807,8 @@ def ten_thousand_rows(request, tmp_path_factory):
         ja_lines.append(f"項目{i + 1}：" + "あいうえおかきくけこ"[: 1 + i % 10] * max(1, n // 3) + "。")
     (directory / "ja.txt").write_text("\n".join(ja_lines) + "\n", encoding="utf-8")
     (directory / "en.txt").write_text("\n".join(en_lines) + "\n", encoding="utf-8")
-    server = ReviewServer(directory / "ja.txt", directory / "en.txt", "--presegmented")
+    # Greek letter names are no language a model can tell: the languages are given
+    server = ReviewServer(directory / "ja.txt", directory / "en.txt", "--presegmented", "-s", "ja", "-t", "en")
     yield server, ja_lines, en_lines
     if server.process.poll() is None:
         served = server._url is not None

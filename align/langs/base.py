@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import regex
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -40,6 +42,11 @@ class Features:
     split_points: tuple[int, ...] = ()
     split_fractions: tuple[float, ...] = ()
     split_sentence: tuple[bool, ...] = ()
+
+
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+# scripts written without spaces, whose word-like units are character n-grams: (n, ...)
+_NGRAM = {"Jpan": 2, "Hans": 2, "Hant": 2, "Hani": 2}
 
 
 # A reader's mark at the end of a line: the line ends inside a word broken at a soft hyphen.
@@ -109,3 +116,22 @@ class Language:
     def share_of_script(self, text: str) -> float:
         """Share of letters in TEXT that are in this language's script (for detection)."""
         raise NotImplementedError
+
+    def words(self, text: str) -> set[str]:
+        """Word-like units of TEXT for the lexicon learned from the documents (align/lexicon.py):
+        lower-cased words of two characters or more; in scripts without spaces between words,
+        overlapping character bigrams (Han, kana) or trigrams (Thai, Lao, Khmer, Burmese), which
+        need no dictionary."""
+        out = set()
+        for w in _WORD.findall(text.lower()):
+            if self.spaced or w.isascii():  # a Latin word in Japanese or Thai text is a word
+                if len(w) >= 2:
+                    out.add(w)
+                continue
+            n = _NGRAM.get(self.script, 3)
+            if len(w) <= n:
+                if len(w) >= 2:
+                    out.add(w)
+                continue
+            out.update(w[k:k + n] for k in range(len(w) - n + 1))
+        return out

@@ -1,0 +1,120 @@
+"""A bilingual lexicon learned from the documents being aligned, for a second pass.
+
+Length and anchors (numbers, names) leave the aligner guessing where a sentence was dropped or
+two were joined in pairs that share no script. The documents themselves say more: in the pairs
+a first pass is sure of, the same words keep appearing together (Moore 2002; hunalign's
+"autodictionary" does the same). Word pairs that co-occur often enough, measured by the Dice
+coefficient, become soft anchor keys ("d:gouvernement=regierung"), and the documents are aligned again with them.
+No dictionary, no model, any language: words are what `Language.words` gives (character n-grams
+in scripts without spaces).
+
+`batch` learns one lexicon from all its documents; `align` learns from the pair itself.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Iterable
+
+import numpy as np
+
+from . import params as P
+from .aligner import Bead
+from .langs import Features, Language
+
+Pair = tuple[frozenset, frozenset]
+
+
+def training_pairs(src_lang: Language, tgt_lang: Language, src_texts: list[str], tgt_texts: list[str],
+                   beads: list[Bead], limit: int = P.LEXICON_MAX_BEADS) -> list[Pair]:
+    """The words of both sides of the confident 1-1 beads (at most LIMIT, spread evenly)."""
+    sure = [b for b in beads if len(b.src) == 1 and len(b.tgt) == 1 and b.confidence >= P.LEXICON_MIN_CONFIDENCE]
+    sure = training_pairs_sample(sure, limit)
+    return [(frozenset(src_lang.words(src_texts[b.src[0]])), frozenset(tgt_lang.words(tgt_texts[b.tgt[0]])))
+            for b in sure]
+
+
+def training_pairs_sample(pairs: list, limit: int = P.LEXICON_MAX_BEADS) -> list:
+    """At most LIMIT of PAIRS, spread evenly over them (over all documents of a batch)."""
+    if len(pairs) <= limit:
+        return pairs
+    step = len(pairs) / limit
+    return [pairs[int(k * step)] for k in range(limit)]
+
+
+class Lexicon:
+    """Source word -> key, target word -> keys, and how many training sentences hold each key."""
+
+    def __init__(self, src: dict[str, str], tgt: dict[str, list[str]], frequency: dict[str, int]):
+        self.src, self.tgt, self.frequency = src, tgt, frequency
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    @classmethod
+    def learn(cls, pairs: Iterable[Pair]) -> "Lexicon":
+        pairs = list(pairs)
+        n_src, n_tgt = Counter(), Counter()
+        for ws, wt in pairs:
+            n_src.update(ws)
+            n_tgt.update(wt)
+        # Only words seen twice (LEXICON_MIN_COUNT) and in at most a tenth of the pairs (function
+        # words) are paired; and Dice >= 1/2 needs 2k >= (na + nb) / 2 with k <= min(na, nb), so
+        # only words whose counts are within a factor 3 of each other. Pairs are counted as
+        # integer codes with numpy: counting word tuples took 4 s for 7,500 beads.
+        ceiling = max(20, len(pairs) // 10)
+        src_words = sorted(w for w, n in n_src.items() if P.LEXICON_MIN_COUNT <= n <= ceiling)
+        tgt_words = sorted(w for w, n in n_tgt.items() if P.LEXICON_MIN_COUNT <= n <= ceiling)
+        if not src_words or not tgt_words:
+            return cls({}, {}, {})
+        src_id = {w: i for i, w in enumerate(src_words)}
+        tgt_id = {w: i for i, w in enumerate(tgt_words)}
+        n_s = np.array([n_src[w] for w in src_words], dtype=np.int64)
+        n_t = np.array([n_tgt[w] for w in tgt_words], dtype=np.int64)
+        codes = []
+        for ws, wt in pairs:
+            a = np.array([src_id[w] for w in ws if w in src_id], dtype=np.int64)
+            b = np.array([tgt_id[w] for w in wt if w in tgt_id], dtype=np.int64)
+            if a.size and b.size:
+                na, nb = n_s[a][:, None], n_t[b][None, :]
+                near = (3 * na >= nb) & (3 * nb >= na)
+                codes.append((a[:, None] * len(tgt_words) + b[None, :])[near])
+        if not codes:
+            return cls({}, {}, {})
+        code, together = np.unique(np.concatenate(codes), return_counts=True)
+        a, b = code // len(tgt_words), code % len(tgt_words)
+        dice = 2 * together / (n_s[a] + n_t[b])
+        ok = (together >= P.LEXICON_MIN_COUNT) & (dice >= P.LEXICON_MIN_DICE)
+        a, b, dice = a[ok], b[ok], dice[ok]
+        order = np.lexsort((b, -dice, a))           # per source word, the best partner first
+        a, b = a[order], b[order]
+        first = np.ones(len(a), dtype=bool)
+        first[1:] = a[1:] != a[:-1]
+        src, tgt, frequency = {}, {}, {}
+        for i, j in zip(a[first].tolist(), b[first].tolist()):
+            word, partner = src_words[i], tgt_words[j]
+            key = f"d:{word}={partner}"   # readable where beads list their matched anchors
+            src[word] = key
+            tgt.setdefault(partner, []).append(key)
+            frequency[key] = int(n_s[i])
+        return cls(src, tgt, frequency)
+
+    def annotate(self, features: list[Features], texts: list[str], lang: Language, side: str) -> list[Features]:
+        """FEATURES with the lexicon's keys of each sentence added as soft anchors (at most
+        LEXICON_KEYS, the rarest: many keys would reward beads of many sentences)."""
+        table = self.src if side == "src" else self.tgt
+        out = []
+        for f, text in zip(features, texts):
+            keys = set()
+            for w in lang.words(text):
+                found = table.get(w)
+                if found:
+                    keys.update([found] if isinstance(found, str) else found)
+            if not keys:
+                out.append(f)
+                continue
+            chosen = sorted(keys, key=lambda k: (self.frequency[k], k))[:P.LEXICON_KEYS]
+            soft = Counter(f.soft)
+            soft.update(chosen)
+            out.append(dataclasses.replace(f, soft=soft))
+        return out

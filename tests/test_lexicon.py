@@ -1,0 +1,102 @@
+"""The lexicon learned from a first alignment (align/lexicon.py) and the second pass that uses it."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from align import params as P
+from align.aligner import Bead
+from align.api import align_texts
+from align.langs import Features, get_language
+from align.lexicon import Lexicon, training_pairs, training_pairs_sample
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+def pair(src: str, tgt: str):
+    return frozenset(src.split()), frozenset(tgt.split())
+
+
+def test_words_that_keep_appearing_together_are_paired():
+    pairs = [pair("regierung plan", "government plan"), pair("regierung haus", "government house"),
+             pair("regierung auto", "government car"), pair("haus", "house"), pair("zufall", "chance")]
+    lexicon = Lexicon.learn(pairs)
+    assert lexicon.src["regierung"] == "d:regierung=government"
+    assert lexicon.src["haus"] == "d:haus=house"            # 2 times together, Dice 1.0
+    assert "zufall" not in lexicon.src                       # once: could be chance
+    assert "plan" not in lexicon.src and "auto" not in lexicon.src
+
+
+def test_each_source_word_keeps_its_best_translation_only():
+    pairs = [pair("a b", "x y"), pair("a b", "x y"), pair("a", "x"), pair("b", "z"), pair("b", "z")]
+    lexicon = Lexicon.learn(pairs)
+    assert lexicon.src["a"] == "d:a=x"                       # Dice(a,x) = 1.0 beats Dice(a,y) = 0.8
+    assert "d:a=y" not in lexicon.tgt.get("y", [])
+    assert all(isinstance(key, str) for key in lexicon.src.values())   # one key per source word
+
+
+def test_annotate_adds_at_most_the_rarest_keys_and_leaves_other_sentences_alone():
+    en = get_language("en")
+    words = [f"w{k}" for k in range(P.LEXICON_KEYS + 3)]
+    # w0 is the rarest word (2 sentences), the others appear more and more often
+    pairs = []
+    for k, w in enumerate(words):
+        pairs += [pair(w, w.upper())] * (2 + k)
+    lexicon = Lexicon.learn(pairs)
+    f = Features(length=10.0, soft=Counter({"w:old": 1}))
+    g = Features(length=5.0)
+    out = lexicon.annotate([f, g], [" ".join(words), "nothing known"], en, "src")
+    added = [k for k in out[0].soft if k.startswith("d:")]
+    assert len(added) == P.LEXICON_KEYS
+    assert "d:w0=W0" in added and f"d:{words[-1]}={words[-1].upper()}" not in added
+    assert out[0].soft["w:old"] == 1 and "d:w0=W0" not in f.soft      # a copy: the original is unchanged
+    assert out[1] is g
+
+
+def test_training_pairs_are_the_confident_one_to_one_beads():
+    ja, en = get_language("ja"), get_language("en")
+    beads = [Bead((0,), (0,), 0.99), Bead((1,), (1,), 0.5), Bead((2, 3), (2,), 0.99), Bead((4,), (), 1.0)]
+    texts_ja = ["日本政府", "ラオス", "東京", "京都", "大阪"]
+    texts_en = ["Japanese Government", "Laos", "Tokyo and Kyoto"]
+    found = training_pairs(ja, en, texts_ja, texts_en, beads)
+    assert found == [(frozenset({"日本", "本政", "政府"}), frozenset({"japanese", "government"}))]
+    assert training_pairs_sample(list(range(10)), 4) == [0, 2, 5, 7]
+
+
+@pytest.mark.parametrize("code, text, expected", [
+    ("en", "The Government's plan, 2025.", {"the", "government", "plan", "2025"}),
+    ("zh", "政府计划", {"政府", "府计", "计划"}),
+    ("th", "รัฐบาล ASEAN", {"รัฐบ", "ัฐบา", "ฐบาล", "asean"}),
+])
+def test_words_of_each_script(code, text, expected):
+    words = get_language(code).words(text)
+    if code == "th":   # trigrams of letters and marks: check the Latin word and the count
+        assert "asean" in words and all(len(w) == 3 for w in words - {"asean"})
+    else:
+        assert words == expected
+
+
+def test_a_short_pair_aligned_alone_learns_nothing():
+    # 3 sentences: far under LEXICON_MIN_BEADS, so the result is the one-pass alignment
+    ja = "日本とラオスは協力する。両国は会談した。首脳は合意した。"
+    en = "Japan and Laos will cooperate. The two countries held talks. The leaders agreed."
+    with_lexicon = align_texts(ja, en, "ja", "en")
+    without = align_texts(ja, en, "ja", "en", lexicon=False)
+    assert [(b.src, b.tgt, b.matched) for b in with_lexicon.beads] == [(b.src, b.tgt, b.matched) for b in without.beads]
+
+
+@pytest.mark.skipif(not (EVAL / "zh-en" / "flores-docs").is_dir(), reason="needs ../shared/eval")
+def test_batch_lexicon_pass_repairs_beads_on_a_pair_without_shared_script(run_cli, tmp_path):
+    d = EVAL / "zh-en" / "flores-docs"
+    scores = {}
+    for name, extra in (("two", []), ("one", ["--no-lexicon"])):
+        code, _, err = run_cli("batch", d / "zh", d / "en", tmp_path / name, "--presegmented", "-s", "zh",
+                               "-t", "en", "-q", "-j", "2", *extra)
+        assert code == 0, err
+        code, out, err = run_cli("score", d / "gold", tmp_path / name, "--json")
+        assert code == 0, err
+        scores[name] = json.loads(out)["strict"]["f1"]
+    assert scores["two"] > scores["one"] + 0.002, scores
