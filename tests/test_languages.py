@@ -647,3 +647,14 @@ def test_three_languages_through_a_pivot_given_as_a_639_3_code(run_cli, tmp_path
     units = tmx_langs(tmp_path / "tri.tmx")
     assert len(units) == 5 and all(sorted(u) == ["de-DE", "en-US", "th-TH"] for u in units)
     assert_valid_tmx(tmp_path / "tri.tmx")
+
+
+def test_manifest_headers_take_any_language_code(tmp_path):
+    from align.corpus.manifest import read_manifest
+    (tmp_path / "a.th").write_text(TH_DOC, encoding="utf-8")
+    (tmp_path / "a.en").write_text(EN_TH_DOC, encoding="utf-8")
+    (tmp_path / "m.tsv").write_text("doc_id\ttha\teng\na\ta.th\ta.en\n", encoding="utf-8")
+    assert read_manifest(tmp_path / "m.tsv").langs == ("th", "en")
+    (tmp_path / "bad.tsv").write_text("doc_id\txx\ten\na\ta.th\ta.en\n", encoding="utf-8")
+    with pytest.raises(InputError, match="xx"):
+        read_manifest(tmp_path / "bad.tsv")
