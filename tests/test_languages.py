@@ -436,6 +436,8 @@ def test_cli_ambiguous_latin_file_exits_2_with_one_line_and_no_output(run_cli, t
 @pytest.mark.parametrize("tag, language, code, locale", [
     ("tha", "th", "th", "th-TH"),
     ("tha_Thai", "th", "th", "th-TH"),
+    ("th-TH-u-nu-thai", "th", "th", "th-TH"),          # BCP-47 extensions are ignored
+    ("de-x-legal", "de", "de", "de-DE"),
     ("th", "th", "th", "th-TH"),
     ("eng", "en", "en", "en-US"),
     ("jpn", "ja", "ja", "ja-JP"),
@@ -456,7 +458,7 @@ def test_resolve_language_tags(tag, language, code, locale):
     assert (t.language, t.code, t.locale) == (language, code, locale)
 
 
-@pytest.mark.parametrize("tag", ["xx", "12", "", "th-", "zzz"])
+@pytest.mark.parametrize("tag", ["xx", "12", "", "th-", "zzz", "und", "mul", "x-klingon"])
 def test_unknown_or_malformed_codes_are_refused(tag):
     with pytest.raises(InputError):
         resolve(tag)

@@ -41,10 +41,15 @@ def resolve(tag: str) -> Tag:
     from babel.core import get_global
 
     raw = (tag or "").strip()
+    # BCP-47 extensions and private use (en-US-u-ca-buddhist, de-x-legal) say nothing aligntm uses
+    raw = re.split(r"[-_][A-Za-z0-9](?=[-_]|$)", raw, maxsplit=1)[0]
     if not _TAG.match(raw):
         raise InputError(f"not a language code: {tag!r} (use ISO 639 or BCP-47, e.g. de, tha, zh-Hant, pt-BR)")
     parts = re.split(r"[-_]", raw)
     language = parts[0].lower()
+    if language in ("und", "mul", "zxx", "mis"):
+        raise InputError(f"{tag!r} names no language: give one (e.g. de, tha, zh-Hant), or leave -s/-t out "
+                         "to detect it")
     script = region = None
     for p in parts[1:]:
         if len(p) == 4 and p.isalpha() and script is None:
