@@ -660,3 +660,13 @@ def test_manifest_headers_take_any_language_code(tmp_path):
     (tmp_path / "bad.tsv").write_text("doc_id\txx\ten\na\ta.th\ta.en\n", encoding="utf-8")
     with pytest.raises(InputError, match="xx"):
         read_manifest(tmp_path / "bad.tsv")
+
+
+def test_a_long_thai_line_keeps_a_bounded_number_of_split_points():
+    from align.langs.generic import MAX_PHRASE_SPLITS
+    line = " ".join(["การประชุมสุดยอดอาเซียน"] * 2000)
+    f = get_language("th").sentence_features(line)
+    assert len(f.split_points) == MAX_PHRASE_SPLITS
+    assert list(f.split_fractions) == sorted(f.split_fractions) and 0 < f.split_fractions[0] < f.split_fractions[-1] < 1
+    pieces = sentences("th", line)     # a paragraph: cut into pieces of at least MIN_THAI_SENTENCE
+    assert len(pieces) == 1000 and all(graphemes(p) >= MIN_THAI_SENTENCE for p in pieces)

@@ -46,6 +46,9 @@ _ERA_YEAR = re.compile(r"(?<![0-9.,])(2[3-6][0-9]{2})(?![0-9])")
 _HAN_NUMERAL = re.compile(r"[〇零一二三四五六七八九十百千万萬亿億两兩]+(?=[年月日号號%])")
 _THAI_PHRASE_BREAK = regex.compile(r"(?<=[\p{Script=Thai}&&\p{L}\p{M}]) +(?=[\p{Script=Thai}&&\p{L}])", regex.V1)
 MIN_THAI_SENTENCE = 25  # graphemes: a Thai piece shorter than this is a phrase, not a sentence
+# Thai phrase breaks kept as split points of one sentence (evenly spread): the aligner keeps a row
+# as wide as the most split points of any sentence, for every sentence.
+MAX_PHRASE_SPLITS = 24
 
 
 @lru_cache(maxsize=None)
@@ -72,6 +75,21 @@ def transliterated_keys(word: str) -> tuple[str, ...]:
 
     latin = anyascii(word)
     return tuple(A.skeleton_keys(A.latin_skeleton(latin)) + A.name_keys(latin.lower()))
+
+
+def grapheme_prefix(text: str) -> list[int]:
+    """prefix[k] = graphemes(text[:k]) for every k, in one pass (text is NFC already or counts
+    as it stands: offsets must stay those of TEXT)."""
+    out = [0]
+    n = 0
+    for c in text:
+        if not (c.isspace() or unicodedata.category(c) in _NOT_COUNTED):
+            n += 1
+        out.append(n)
+    return out
+
+
+_NOT_COUNTED = {"Mn", "Mc", "Me", "Cf"}
 
 
 def graphemes(text: str) -> int:
@@ -186,10 +204,10 @@ class Generic(Language):
         """Cut a Thai paragraph at the spaces between Thai words that leave at least
         MIN_THAI_SENTENCE graphemes on each side: candidate ends the aligner may join again."""
         cuts, last = [], 0
-        total = graphemes(sentence)
+        before = grapheme_prefix(sentence)   # counted once: per space it took quadratic time
+        total = before[-1]
         for m in _THAI_PHRASE_BREAK.finditer(sentence):
-            before = graphemes(sentence[last:m.start()])
-            if before >= MIN_THAI_SENTENCE and total - graphemes(sentence[:m.end()]) >= MIN_THAI_SENTENCE:
+            if before[m.start()] - before[last] >= MIN_THAI_SENTENCE and total - before[m.end()] >= MIN_THAI_SENTENCE:
                 cuts.append((last, m.start()))
                 last = m.end()
         cuts.append((last, len(sentence)))
@@ -209,7 +227,8 @@ class Generic(Language):
         soft.update(A.punctuation_keys(folded))
         length = graphemes(text)
         points, sentence = self._split_points(text)
-        fractions = tuple(graphemes(text[:p]) / length for p in points) if length else ()
+        before = grapheme_prefix(text) if points else [0]   # shares of the length before each point
+        fractions = tuple(before[p] / before[-1] for p in points) if before[-1] else ()
         return Features(length=float(length), hard=hard, soft=soft, split_points=points,
                         split_fractions=fractions, split_sentence=sentence)
 
@@ -280,8 +299,12 @@ class Generic(Language):
             ends.append(pos)
         points = {p: True for p in ends}
         if self._spaces_end:
-            for m in _THAI_PHRASE_BREAK.finditer(text):
-                points.setdefault(m.start(), False)
+            spaces = [m.start() for m in _THAI_PHRASE_BREAK.finditer(text)]
+            if len(spaces) > MAX_PHRASE_SPLITS:  # the aligner holds a row of split points per sentence
+                step = len(spaces) / MAX_PHRASE_SPLITS
+                spaces = [spaces[int(k * step)] for k in range(MAX_PHRASE_SPLITS)]
+            for p in spaces:
+                points.setdefault(p, False)
         order = sorted(p for p in points if 0 < p < len(text))
         return tuple(order), tuple(points[p] for p in order)
 
