@@ -25,6 +25,7 @@ COMPOUND_FIRST = {"self", "co", "multi", "non", "high", "low", "well", "cross", 
 _OPENERS = "\"'“‘([{«"
 # A candidate sentence end: . ! ? (repeated), closing quotes/brackets, then whitespace.
 _END_CANDIDATE = re.compile(r"[.!?]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+_NEXT_CHAR = re.compile(r"\S")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}$")          # U.S.  H.E.  e.g.  U.N.
 _INITIAL = re.compile(r"(?<![A-Za-z])[A-Z]\.$")        # J. in "J. Smith"
 _FUNCTION_WORDS = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "by",
@@ -79,7 +80,8 @@ class English(Language):
         start = 0
         for m in _END_CANDIDATE.finditer(paragraph):
             end = m.end()
-            if _ENUMERATOR.match(paragraph[start:m.start()]):
+            # slices stay short: over the whole rest of a 10 MB line they made segmenting quadratic
+            if m.start() - start <= 64 and _ENUMERATOR.match(paragraph[start:m.start()]):
                 continue  # "1." / "(iv)." opening a numbered paragraph
             if not _is_sentence_end(paragraph, m.start(), end):
                 continue
@@ -138,10 +140,11 @@ def _is_abbreviation(before: str) -> bool:
 
 def _is_sentence_end(text: str, start: int, end: int) -> bool:
     punct = text[start:end].rstrip(_CLOSERS)
-    rest = text[end:].lstrip()
+    m = _NEXT_CHAR.search(text, end)   # the next character only: slicing the rest was quadratic
+    rest = m.group(0) if m else ""
     if not rest:
         return True
-    if punct.endswith(".") and len(punct) == 1 and _is_abbreviation(text[:start]):
+    if punct.endswith(".") and len(punct) == 1 and _is_abbreviation(text[max(0, start - 40):start]):
         return False
     nxt = rest[0]
     # The next sentence starts with a capital, a digit, an opening quote or bracket.

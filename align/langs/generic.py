@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 
@@ -75,6 +76,34 @@ def transliterated_keys(word: str) -> tuple[str, ...]:
 
     latin = anyascii(word)
     return tuple(A.skeleton_keys(A.latin_skeleton(latin)) + A.name_keys(latin.lower()))
+
+
+_NEXT_CHAR = re.compile(r"\S")
+
+
+def _next_char(text: str, start: int) -> str:
+    """The first character after START that is not white space ("" if none): slicing the rest
+    of the text instead made segmenting a 10 MB line quadratic."""
+    m = _NEXT_CHAR.search(text, start)
+    return m.group(0) if m else ""
+
+
+class _Spans:
+    """Spans of text already read as an anchor (a month, an era year), so that their digits are
+    not read again as numbers; looked up by bisection (a line may hold thousands)."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect_right(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect_right(self.starts, offset) - 1
+        return k >= 0 and offset < self.ends[k]
 
 
 def grapheme_prefix(text: str) -> list[int]:
@@ -181,11 +210,11 @@ class Generic(Language):
             return first not in _ASCII_TERMINALS and not (first == "." and after.isdigit())
         if first == "." and e - s == 1 or text[s:e].rstrip("\"'»”’)]") == ".":
             before = text[max(start, s - 40):s]
-            if _ENUMERATOR.match(text[start:s]):
+            if s - start <= 12 and _ENUMERATOR.match(text[start:s]):
                 return False  # "1." / "(iv)." opening a numbered paragraph
             m = _LAST_WORD.search(before)
             word = m.group(1).lstrip(".'-") if m else ""
-            rest = text[e:].lstrip()
+            rest = _next_char(text, e)
             always, numeric = nonbreaking_prefixes(self.tag.language)
             if word in always or (word in numeric and rest[:1].isdigit()):
                 return False
@@ -195,7 +224,7 @@ class Generic(Language):
                 return False  # z.B. / т.е. / U.S.
             if self._ordinal_period and re.search(r"(?<![0-9.,])[0-9]{1,2}$", before):
                 return False  # am 21. Januar
-        rest = text[e:].lstrip()
+        rest = _next_char(text, e)
         if self.cased and rest[:1].islower():
             return False
         return True
@@ -218,7 +247,7 @@ class Generic(Language):
         folded = cldr.ascii_digits(fold(text))
         hard: Counter = Counter()
         soft: Counter = Counter()
-        used: list[tuple[int, int]] = []
+        used = _Spans()
         self._months(folded, hard, used)
         self._numbers(folded, hard, soft, used)
         for key in A.acronyms(folded):
@@ -232,7 +261,7 @@ class Generic(Language):
         return Features(length=float(length), hard=hard, soft=soft, split_points=points,
                         split_fractions=fractions, split_sentence=sentence)
 
-    def _months(self, folded: str, hard: Counter, used: list) -> None:
+    def _months(self, folded: str, hard: Counter, used: "_Spans") -> None:
         names = cldr.month_names(self.locale, self.spaced)
         if names is None:
             return
@@ -240,7 +269,7 @@ class Generic(Language):
         if len(lowered) != len(folded):  # a letter whose lower case is longer (İ): offsets would move
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in folded)
         for start, end, name in names.find(lowered):
-            if name not in names.month or any(s <= start < e for s, e in used):
+            if name not in names.month or start in used:
                 continue
             near_number = re.search(r"[0-9]", folded[max(0, start - 6):end + 6])
             if name in names.short and not near_number:
@@ -248,27 +277,27 @@ class Generic(Language):
             if names.lower_case and folded[start].isupper() and start > 0 and not near_number:
                 continue  # French writes mars for March: Mars inside a sentence is the planet
             hard[f"m:{names.month[name]}"] += 1
-            used.append((start, end))
+            used.add(start, end)
 
-    def _numbers(self, folded: str, hard: Counter, soft: Counter, used: list) -> None:
+    def _numbers(self, folded: str, hard: Counter, soft: Counter, used: "_Spans") -> None:
         # 3 Millionen, but 3万人 and 5 ล้านบาท: a noun may follow a scale word with no space
         forms = cldr.number_forms(self.locale, bounded=self.spaced and self.script != "Kore")
         if self._era:
             for m in _ERA_YEAR.finditer(folded):
                 A.add_number(hard, soft, int(m.group(1)) - self._era)
-                used.append(m.span())
+                used.add(*m.span())
         for m in _HAN_NUMERAL.finditer(folded) if self.script in ("Hans", "Hant", "Hani") else ():
             value = A.japanese_number(m.group(0).replace("两", "二").replace("兩", "二"))
             nxt = folded[m.end():m.end() + 1]
-            if value is None or any(s <= m.start() < e for s, e in used):
+            if value is None or m.start() in used:
                 continue
             if nxt == "月" and 1 <= value <= 12:
                 hard[f"m:{int(value)}"] += 1
             else:
                 A.add_number(hard, soft, value)
-            used.append(m.span())
+            used.add(*m.span())
         for m in forms.numbers.finditer(folded):
-            if any(s <= m.start() < e for s, e in used):
+            if m.start() in used:
                 continue
             try:
                 value = forms.parse(m.group(0))

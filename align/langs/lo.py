@@ -187,9 +187,9 @@ def _spaced_marks(text: str) -> list[str]:
 def _split_line(line: str) -> list[str]:
     out, start = [], 0
     for m in _END.finditer(line):
-        if m.group(0).startswith(".") and _is_abbreviation(line[:m.start()]):
+        if m.group(0).startswith(".") and _is_abbreviation(line[max(0, m.start() - 30):m.start()]):
             continue
-        if _ENUMERATOR.match(line[start:m.start()]):
+        if m.start() - start <= 64 and _ENUMERATOR.match(line[start:m.start()]):
             continue  # "1." opening a numbered paragraph
         if m.group(0).startswith(".") and m.start() > 0 and line[m.start() - 1].isdigit() \
                 and m.end() < len(line) and line[m.end():m.end() + 1].isdigit():
