@@ -37,7 +37,7 @@ _NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(A.NUMBER_WORDS, key=len, reve
                           + r")(?:-(" + "|".join(k for k in A.NUMBER_WORDS if A.NUMBER_WORDS[k] < 10)
                           + r"))?\b", re.IGNORECASE)
 _ORDINAL_WORD = re.compile(r"\b(" + "|".join(A.ORDINAL_WORDS) + r")\b", re.IGNORECASE)
-_SCALED = re.compile(r"^\s*(hundred|thousand|million|billion|trillion)\b", re.IGNORECASE)
+_SCALED = re.compile(r"\s*(hundred|thousand|million|billion|trillion)\b", re.IGNORECASE)  # matched at a position
 _MONTH = re.compile(r"\b(" + "|".join(sorted((m.capitalize() for m in A.MONTHS), key=len, reverse=True))
                     + r")\b\.?")
 
@@ -154,13 +154,13 @@ def _is_sentence_end(text: str, start: int, end: int) -> bool:
 def _numbers(folded: str, hard: Counter, soft: Counter) -> None:
     for m in A.DIGITS.finditer(folded):
         value = A.parse_digits(m.group(0))
-        scale = _SCALED.match(folded[m.end():])
+        scale = _SCALED.match(folded, m.end())  # not folded[m.end():]: quadratic on a long line
         if scale:
             value *= A.SCALE_WORDS[scale.group(1).lower()]
         A.add_number(hard, soft, value)
     for m in _NUMBER_WORD.finditer(folded):
         value = A.NUMBER_WORDS[m.group(1).lower()] + (A.NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
-        scale = _SCALED.match(folded[m.end():])
+        scale = _SCALED.match(folded, m.end())  # not folded[m.end():]: quadratic on a long line
         if scale:
             value *= A.SCALE_WORDS[scale.group(1).lower()]
         A.add_number(hard, soft, value)
