@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import params as P
 from .errors import InputError
 from .langs import Features, Language, Sentence, check_language, detect_language, get_language
 from .langs.base import SOFT_HYPHEN
@@ -170,6 +171,24 @@ def presegmented_sentences(text: str) -> list[Sentence]:
     return [Sentence(line, "line", paragraph=k, line=k) for k, line in enumerate(lines, 1)]
 
 
+_SENTENCE_END_MARK = re.compile(r"[。！？!?.។။؟।]\s")
+
+
+def _too_long(name: str, count: str, limit: int) -> str:
+    return (f"{name}: {count} sentences; aligntm aligns documents of up to {limit:,} sentences (about 2 GB "
+            f"of memory a 100,000-sentence pair): split it (chapters, parts) and align the parts with "
+            f"`aligntm batch`, or raise the limit with ALIGNTM_MAX_SENTENCES")
+
+
+def max_document_sentences() -> int:
+    """The most sentences a document may have: MAX_DOCUMENT_SENTENCES, or ALIGNTM_MAX_SENTENCES."""
+    value = os.environ.get("ALIGNTM_MAX_SENTENCES", "")
+    try:
+        return int(value) if value.strip() else P.MAX_DOCUMENT_SENTENCES
+    except ValueError:
+        raise InputError(f"ALIGNTM_MAX_SENTENCES={value!r}: not a whole number") from None
+
+
 def make_document(text: str, lang: str | None = None, presegmented: bool = False,
                   name: str = "input") -> Document:
     """A Document from decoded TEXT; LANG is detected from the script when None."""
@@ -189,6 +208,13 @@ def document_from_source(source: SourceDocument, lang: str | None = None, preseg
     code = lang or detect_language(sample, name)
     language = get_language(code)
     check_language(sample, language.code, name)
+    limit = max_document_sentences()
+    if source.text is not None:
+        # before normalising and segmenting (47 s for 50 MB of Japanese): lines, or sentence-end
+        # marks, counted at C speed; far more than the limit is refused at once
+        ends = source.text.count("\n") if presegmented else len(_SENTENCE_END_MARK.findall(source.text))
+        if ends > 1.25 * limit:  # abbreviations ("Dr. ") count as ends too: some margin
+            raise InputError(_too_long(name, f"about {ends:,}", limit))
     if presegmented:
         if source.text is None:
             raise InputError(f"{name}: --presegmented needs a text file with one sentence per line, "
@@ -198,6 +224,8 @@ def document_from_source(source: SourceDocument, lang: str | None = None, preseg
         sentences = segment_source(source, language)
     if not any(s.text.strip() for s in sentences):
         raise InputError(f"{name}: no sentences found")
+    if len(sentences) > limit:
+        raise InputError(_too_long(name, f"{len(sentences):,}", limit))
     return Document(name=name, lang=language, sentences=sentences, format=source.format)
 
 

@@ -88,3 +88,8 @@ LEXICON_MIN_BEADS = 200
 # batch keeps the features of the documents to align again up to this many sentences, and
 # computes them again beyond (bounded memory for large batches).
 LEXICON_KEEP_SENTENCES = 300_000
+
+# Documents of more sentences than this are refused before any feature or alignment work (issue
+# 11: a 50 MB Japanese text is ~800,000 sentences). Time and memory grow linearly: the 100k pair
+# took 93 s and 1.8 GB, so 200,000 a side is ~4 GB. ALIGNTM_MAX_SENTENCES overrides it.
+MAX_DOCUMENT_SENTENCES = 200_000

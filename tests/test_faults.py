@@ -229,3 +229,24 @@ def test_a_line_of_control_characters_is_not_a_sentence():
     alignment = align_texts("日本はラオスと協力する。\n", "Japan cooperates with Laos.\n\x00\t\x00\n", "ja", "en")
     assert alignment.tgt.texts == ["Japan cooperates with Laos."]
     assert [(b.src, b.tgt) for b in alignment.beads] == [((0,), (0,))]
+
+
+@pytest.mark.parametrize("presegmented, text, expected", [
+    (True, "".join(f"Line {k}.\n" for k in range(100)), "about 100 sentences"),           # counted before segmenting
+    (False, "".join(f"Sentence {k} ends here. " for k in range(60)) + "\n", "60 sentences"),  # counted after
+])
+def test_a_document_over_the_sentence_limit_is_refused_in_one_line(run_cli, tmp_path, monkeypatch,
+                                                                   presegmented, text, expected):
+    monkeypatch.setenv("ALIGNTM_MAX_SENTENCES", "50")
+    (tmp_path / "en.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "small.txt").write_text("One sentence.\n", encoding="utf-8")
+    args = ["align", tmp_path / "en.txt", tmp_path / "small.txt", "-s", "en", "-t", "en", "-o", tmp_path / "out.tsv"]
+    code, out, err = run_cli(*args, *(["--presegmented"] if presegmented else []))
+    assert code == 2
+    assert err.count("\n") == 1 and expected in err and "up to 50 sentences" in err and "ALIGNTM_MAX_SENTENCES" in err
+    assert not (tmp_path / "out.tsv").exists()
+    monkeypatch.setenv("ALIGNTM_MAX_SENTENCES", "many")
+    code, _, err = run_cli(*args)
+    assert code == 2 and "not a whole number" in err
+    monkeypatch.setenv("ALIGNTM_MAX_SENTENCES", "1000")
+    assert run_cli(*args)[0] == 0
