@@ -557,7 +557,7 @@ class TreeSampler(threading.Thread):
 
 
 def run_tree(cmd: list, env, log: Path, stdout: Path | None = None, poll: bool = True,
-             timeout: float | None = None) -> dict:
+             timeout: float | None = None, cwd: Path | None = None) -> dict:
     """Run CMD in a new process group (stderr to LOG, stdout to STDOUT or nowhere) and measure it:
     wall seconds; CPU seconds (user + system) and max_rss_mb, the largest resident set of one
     process (os.wait4: the process itself, or a child it waited for if that one was larger), both
@@ -569,7 +569,7 @@ def run_tree(cmd: list, env, log: Path, stdout: Path | None = None, poll: bool =
         start = time.perf_counter()
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
-                                    start_new_session=True)
+                                    start_new_session=True, cwd=cwd)
         except OSError as e:
             raise RunFailed(f"cannot run {cmd[0]} ({e.strerror})") from None
         sampler = TreeSampler(proc.pid, timeout) if poll or timeout else None
@@ -762,8 +762,9 @@ def bench_presegmented(args, docs, work: Path, hunalign: Path | None, hunalign_n
                           f"{tok['load']:.2f} s of it), English {tok['en']:.2f} s", flush=True)
                     print(f"$ {h['command']} > hunalign.txt", flush=True)
             if h is not None and "error" not in h:
+                # in its work directory: hunalign leaves a translate.txt in the current directory
                 r = run_tree(hunalign_cmd(d), None, d / "hunalign.log", stdout=d / "hunalign.txt",
-                             timeout=args.timeout)
+                             timeout=args.timeout, cwd=d)
                 h["runs"].append(r)
                 if r["returncode"] != 0:
                     h["error"] = failure_text(r, d / "hunalign.log")
