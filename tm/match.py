@@ -2,8 +2,8 @@
 
 A text is compared in its matching form: Unicode compatibility forms folded (NFKC:
 ＡＳＥＡＮ -> ASEAN, ７０ -> 70, ｶﾞ -> ガ), letter case folded, spacing ignored. It is then cut
-into matching units: characters for languages written without spaces (ja, zh, lo, th),
-words and punctuation marks for the others (params.CHARACTER_LANGUAGES).
+into matching units: characters for languages written without spaces (ja, zh, lo, th, km,
+my...: what align.langs says of the language), words and punctuation marks for the others.
 
     percentage = 100                       the texts are identical
                  99 (FORMATTING_ONLY)      identical in matching form: only width, spacing or
@@ -38,7 +38,8 @@ _SPACE = re.compile(r"\s")
 @lru_cache(maxsize=1024)
 def matching_unit(lang: str) -> str:
     """"char" or "word": how texts of language LANG (a code or a locale) are compared and counted."""
-    return "char" if base_language(lang) in params.CHARACTER_LANGUAGES else "word"
+    from align.langs import is_spaced
+    return "word" if is_spaced(base_language(lang)) else "char"
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ each value.
 """
 
 # --- matching unit per language ---------------------------------------------------------
-# Languages written without spaces between words are matched (and counted in analyses)
-# character by character, the others word by word, as CAT tools do. Keyed by the primary
-# subtag of the locale ("ja-JP" -> "ja"); any language not listed is matched by words.
-CHARACTER_LANGUAGES = frozenset({"ja", "zh", "lo", "th", "km", "my", "bo", "yue"})
+# Languages written without spaces between words (align.langs: ja, zh, lo, th, km, my...) are
+# matched (and counted in analyses) character by character, the others word by word, as CAT
+# tools do; see tm/match.py matching_unit.
 
 # --- match bands (the table CAT tools quote a job with) ----------------------------------
 # (name, lowest percentage). A segment falls in the first band whose lowest value it reaches.

@@ -13,11 +13,12 @@ from functools import lru_cache
 
 import regex
 
+from .scripts import graphemes
+
 # Decimal digits of every script (Thai ๒๕๖๘, Khmer ២០២៥, Arabic-Indic ٢٠٢٥, Devanagari, Myanmar...).
 _OTHER_DIGIT = regex.compile(r"[^\P{Nd}0-9]")
 # Arabic decimal and thousands separators.
 _ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})
-_MARKS = regex.compile(r"[\p{M}\s]+")
 
 
 def ascii_digits(text: str) -> str:
@@ -144,6 +145,6 @@ def month_names(locale: str, spaced: bool) -> MonthNames | None:
     # "Mai", "мая", Burmese မေ, Thai ม.ค.: short names are often words or syllables of words too,
     # so they count only with a number near them
     short = frozenset(n for n in month if not any(c.isdigit() for c in n)
-                      and len(_MARKS.sub("", n.replace(".", ""))) <= 3)
+                      and graphemes(n.replace(".", "")) <= 3)
     pattern = re.compile("|".join(alternatives)) if alternatives else None
     return MonthNames(month, short, lower_case, pattern, spaced)

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
@@ -27,6 +26,7 @@ import regex
 from .. import anchors as A
 from ..fold import fold
 from . import cldr, scripts
+from .scripts import grapheme_prefix, graphemes
 from .base import Features, Language, Sentence
 from .tags import Tag
 
@@ -35,7 +35,6 @@ from .tags import Tag
 _END = regex.compile(r"[\p{Sentence_Terminal}]+[\p{Pf}\p{Pi}\p{Pe}\"'»”’」』）)\]]*(?:[ \u00a0\u202f][»›](?!\S))?")
 _ASCII_TERMINALS = set(".!?")
 _OPENERS = "\"'“‘«„([{「『（"
-_MARKS_AND_SPACE = regex.compile(r"[\p{M}\p{Cf}\s]+")
 _ENUMERATOR = re.compile(r"^\s*\(?(?:[0-9]{1,3}|[ivxlc]{1,5}|[a-z])\)?$", re.IGNORECASE)
 _LAST_WORD = regex.compile(r"([\p{L}\p{M}.'-]+)$")
 # Languages that write ordinals with a period (am 21. Januar, 2. světová válka).
@@ -104,28 +103,6 @@ class _Spans:
     def __contains__(self, offset: int) -> bool:
         k = bisect_right(self.starts, offset) - 1
         return k >= 0 and offset < self.ends[k]
-
-
-def grapheme_prefix(text: str) -> list[int]:
-    """prefix[k] = graphemes(text[:k]) for every k, in one pass (text is NFC already or counts
-    as it stands: offsets must stay those of TEXT)."""
-    out = [0]
-    n = 0
-    for c in text:
-        if not (c.isspace() or unicodedata.category(c) in _NOT_COUNTED):
-            n += 1
-        out.append(n)
-    return out
-
-
-_NOT_COUNTED = {"Mn", "Mc", "Me", "Cf"}
-
-
-def graphemes(text: str) -> int:
-    """Length in grapheme clusters: a base character with its combining marks counts once (after
-    NFC, which also composes Hangul jamo into syllables); white space and format characters do
-    not count."""
-    return len(_MARKS_AND_SPACE.sub("", unicodedata.normalize("NFC", text)))
 
 
 class Generic(Language):

@@ -15,6 +15,7 @@ from collections import Counter
 from .. import anchors as A
 from ..fold import fold
 from .base import Features, Language, Sentence
+from .scripts import grapheme_prefix, graphemes
 from .en import ABBREVIATIONS as LATIN_ABBREVIATIONS
 
 LAO_DIGITS = str.maketrans("໐໑໒໓໔໕໖໗໘໙", "0123456789")
@@ -37,12 +38,6 @@ MONTHS = {"ມັງກອນ": 1, "ກຸມພາ": 2, "ມີນາ": 3, "ເ
 _MONTH = re.compile("|".join(sorted(MONTHS, key=len, reverse=True)))
 # Years of the Buddhist era (ພ.ສ. 2568 = 2025) are converted; 543 years apart.
 _BUDDHIST_YEAR = re.compile(r"ພ\.\s?ສ\.?\s*([0-9]{4})")
-
-
-def graphemes(text: str) -> int:
-    """Length in grapheme clusters: vowel signs and tone marks above or below a consonant
-    (Unicode category Mn) do not count, nor does white space."""
-    return sum(1 for c in text if not c.isspace() and unicodedata.category(c) != "Mn")
 
 
 class Lao(Language):
@@ -119,8 +114,9 @@ class Lao(Language):
         for word in lao_words(folded):
             soft.update(A.skeleton_keys(lao_skeleton(word)))
         points = tuple(_inner_sentence_ends(text))
-        length = graphemes(text)
-        fractions = tuple(graphemes(text[:p]) / length for p in points) if length else ()
+        length = graphemes(text)   # vowel signs and tone marks (marks) do not count
+        before = grapheme_prefix(text) if points else [0]
+        fractions = tuple(before[p] / before[-1] for p in points) if before[-1] else ()
         return Features(length=float(length), hard=hard, soft=soft, split_points=points,
                         split_fractions=fractions, split_sentence=(True,) * len(points))
 

@@ -5,6 +5,7 @@ ones stand for the Unicode scripts they mix (Jpan = Han + Hiragana + Katakana).
 """
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 import regex
@@ -33,6 +34,7 @@ _ISO_TO_UNICODE = {"Hira": "Hiragana", "Kana": "Katakana", "Hang": "Hangul", "Ha
                    "Geor": "Georgian", "Armn": "Armenian", "Grek": "Greek", "Cyrl": "Cyrillic",
                    "Latn": "Latin", "Thai": "Thai", "Thaa": "Thaana"}
 _LETTER = regex.compile(r"[\p{L}\p{M}]")
+_MARKS_AND_SPACE = regex.compile(r"[\p{M}\p{Cf}\s]+")
 
 
 def unicode_scripts(script: str) -> tuple[str, ...]:
@@ -80,3 +82,25 @@ def is_spaced(script: str) -> bool:
 
 def is_cased(script: str) -> bool:
     return script in CASED
+
+
+def grapheme_prefix(text: str) -> list[int]:
+    """prefix[k] = graphemes(text[:k]) for every k, in one pass (text is NFC already or counts
+    as it stands: offsets must stay those of TEXT)."""
+    out = [0]
+    n = 0
+    for c in text:
+        if not (c.isspace() or unicodedata.category(c) in _NOT_COUNTED):
+            n += 1
+        out.append(n)
+    return out
+
+
+_NOT_COUNTED = {"Mn", "Mc", "Me", "Cf"}
+
+
+def graphemes(text: str) -> int:
+    """Length in grapheme clusters: a base character with its combining marks counts once (after
+    NFC, which also composes Hangul jamo into syllables); white space and format characters do
+    not count."""
+    return len(_MARKS_AND_SPACE.sub("", unicodedata.normalize("NFC", text)))
