@@ -52,16 +52,18 @@ class _Side:
 
     def __init__(self, feats: list[Features]):
         self.n = len(feats)
-        self.length = np.array([f.length for f in feats], dtype=float)
+        self.length = np.fromiter((f.length for f in feats), dtype=float, count=self.n)
         self.cum_length = np.concatenate(([0.0], np.cumsum(self.length)))
         self._feats = feats
         self._distinct: dict[int, np.ndarray] = {}
-        self.skip = np.array([P.SKIP_FURNITURE if f.furniture else P.SKIP for f in feats])
-        width = max((len(f.split_fractions) for f in feats), default=0)
-        self.splits = np.full((self.n, max(width, 1)), np.nan)
-        self.split_bonus = np.zeros((self.n, max(width, 1)))
-        self.split_count = np.array([len(f.split_fractions) for f in feats], dtype=int)
-        for i, f in enumerate(feats):
+        furniture = np.fromiter((f.furniture for f in feats), dtype=bool, count=self.n)
+        self.skip = np.where(furniture, P.SKIP_FURNITURE, P.SKIP)
+        self.split_count = np.fromiter((len(f.split_fractions) for f in feats), dtype=np.int64, count=self.n)
+        width = max(1, int(self.split_count.max(initial=0)))
+        self.splits = np.full((self.n, width), np.nan)
+        self.split_bonus = np.zeros((self.n, width))
+        for i in np.flatnonzero(self.split_count):   # most sentences have no split point
+            f = feats[i]
             k = len(f.split_fractions)
             self.splits[i, :k] = f.split_fractions
             sentence = f.split_sentence or (False,) * k
@@ -190,9 +192,6 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     type (a, b) ending at (i, lo[i]+k), each key counted once however many of the bead's
     sentences hold it (so that merging sentences earns nothing by itself)."""
     key_ids, ss, ts, weights = hits
-    compiled = dp._compiled()
-    if compiled is not None:
-        return compiled.bead_matches(key_ids, ss, ts, weights, a, b, np.asarray(lo, dtype=np.int64), W, n_rows, n_cols)
     out = np.zeros((n_rows, W), dtype=np.float32)
     if not len(key_ids):
         return out
@@ -231,11 +230,16 @@ def _distinct_keys(feats: list[Features], kind: str, span: int) -> np.ndarray:
 
 def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: int,
                  model: LengthModel, types: list[tuple[int, int]]):
+    """COST[t, i, k] of the bead types[t] ending at (i, lo[i]+k) (float32: the band of a
+    100,000-sentence pair is 9 x 100,000 x 49 cells) and SKIP_T[i, k] of the 0-1 bead there."""
+    compiled = dp._compiled()
+    if compiled is not None:
+        return _compiled_cost_tensor(compiled, scores, S, T, lo, W, model, types)
     n_rows = S.n + 1
     I = np.arange(n_rows)[:, None] + np.zeros((1, W), dtype=int)
     J = lo[:, None] + np.arange(W)[None, :]
     valid_j = J <= T.n
-    cost = np.full((len(types), n_rows, W), np.inf)
+    cost = np.full((len(types), n_rows, W), np.inf, dtype=np.float32)
     for t, (a, b) in enumerate(types):
         ok = valid_j & (I >= a) & (J >= b)
         if not ok.any():
@@ -259,6 +263,22 @@ def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: i
     jj = J.clip(1, max(T.n, 1)) - 1
     skip_t[:] = np.where((J >= 1) & valid_j, T.skip[jj] if T.n else 0.0, 0.0)
     return cost, skip_t
+
+
+def _compiled_cost_tensor(compiled, scores, S, T, lo, W, model, types):
+    type_a, type_b = (np.array(x, dtype=np.int64) for x in zip(*types))
+
+    def side(X, spans):
+        dist = np.zeros((max(spans) + 1, X.n + 1))
+        for span in set(spans) - {0}:
+            dist[span] = X.distinct_hard(span)
+        return X.length, X.cum_length, X.skip.astype(float), dist, X.splits, X.split_bonus, X.split_count
+
+    return compiled.cost_tensor(type_a, type_b, np.array([P.PRIOR[t] for t in types]),
+                                np.asarray(lo, dtype=np.int64), W, S.n, T.n,
+                                *side(S, type_a), *side(T, type_b), *scores.hard, *scores.soft,
+                                model.ratio, model.variance, P.LENGTH_DOF, P.HARD_MATCH, P.HARD_MISS,
+                                P.SOFT_MATCH, P.SPLIT_TOLERANCE)
 
 
 def _skip_sum(side: _Side, i: np.ndarray, a: int) -> np.ndarray:
@@ -350,11 +370,8 @@ def _search_space(src, tgt, model, lo=None, W=None, scores=None):
 
 
 def _path_to_beads(path, types) -> list[Bead]:
-    beads = []
-    for t, i, j in path:
-        a, b = (0, 1) if t == -1 else types[t]
-        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j))))
-    return beads
+    spans = [(0, 1) if t == -1 else types[t] for t, _, _ in path]
+    return [Bead(tuple(range(i - a, i)), tuple(range(j - b, j))) for (a, b), (_, i, j) in zip(spans, path)]
 
 
 def _viterbi_beads(src, tgt, model, lo=None, W=None, scores=None):
@@ -469,6 +486,7 @@ class _Stretch:
 
     def __init__(self, src, tgt, src_ids: list[int], tgt_ids: list[int]):
         self.src_ids, self.tgt_ids = src_ids, tgt_ids
+        self.whole = src_ids == list(range(len(src))) and tgt_ids == list(range(len(tgt)))
         self.src = [src[i] for i in src_ids]
         self.tgt = [tgt[j] for j in tgt_ids]
         self._band = None
@@ -480,6 +498,8 @@ class _Stretch:
         return self._band
 
     def _global(self, beads: list[Bead]) -> list[Bead]:
+        if self.whole:
+            return beads    # the stretch is the whole of both documents: indices are global already
         for b in beads:
             b.src = tuple(self.src_ids[i] for i in b.src)
             b.tgt = tuple(self.tgt_ids[j] for j in b.tgt)
@@ -564,13 +584,18 @@ def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):
 
 
 def _explain(bead: Bead, src: list[Features], tgt: list[Features]) -> None:
-    """The anchors that support (matched) or contradict (conflicts) a bead."""
+    """The anchors that support (matched) or contradict (conflicts) a bead: keys on both sides,
+    and hard keys whose counts differ (with Counters of positive counts, the keys of
+    (hs & ht), (ss & st) and (hs - ht) + (ht - hs); set operations are several times faster)."""
     if not bead.src or not bead.tgt:
         return
     hs, ss = _summed(src, bead.src)
     ht, st = _summed(tgt, bead.tgt)
-    bead.matched = sorted((hs & ht).keys()) + sorted((ss & st).keys())
-    bead.conflicts = sorted(((hs - ht) + (ht - hs)).keys())
+    matched = sorted(hs.keys() & ht.keys()) if hs and ht else []
+    if ss and st:
+        matched += sorted(ss.keys() & st.keys())
+    bead.matched = matched
+    bead.conflicts = sorted(k for k in hs.keys() | ht.keys() if hs.get(k, 0) != ht.get(k, 0)) if hs or ht else []
 
 
 def _summed(feats: list[Features], indices) -> tuple[Counter, Counter]:

@@ -191,49 +191,6 @@ def key_hits(src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo, W, reach,
 
 
 @njit(cache=True, nogil=True)
-def bead_matches(key_ids, ss, ts, weights, a, b, lo, W, n_rows, n_cols):
-    """aligner._bead_matches: per band cell, the summed weight of the distinct keys found on
-    both sides of the bead of type (a, b) ending there. Keys are taken in ascending id order
-    (the order of aligner.py's sums) and a cell stamped with the key it last counted, so each
-    key counts once per cell without sorting the (key, cell) pairs."""
-    out = np.zeros((n_rows, W), dtype=np.float32)
-    n = key_ids.shape[0]
-    if n == 0:
-        return out
-    n_keys = 0
-    for h in range(n):
-        n_keys = max(n_keys, key_ids[h] + 1)
-    # the hits grouped by key (a counting sort, stable)
-    starts = np.zeros(n_keys + 1, dtype=np.int64)
-    for h in range(n):
-        starts[key_ids[h] + 1] += 1
-    for g in range(n_keys):
-        starts[g + 1] += starts[g]
-    order = np.empty(n, dtype=np.int64)
-    fill = starts[:-1].copy()
-    for h in range(n):
-        order[fill[key_ids[h]]] = h
-        fill[key_ids[h]] += 1
-    stamp = np.full((n_rows, W), -1, dtype=np.int64)
-    for g in range(n_keys):
-        for q in range(starts[g], starts[g + 1]):
-            h = order[q]
-            for da in range(a):
-                i = ss[h] + 1 + da
-                if i >= n_rows:
-                    break
-                for db in range(b):
-                    j = ts[h] + 1 + db
-                    if j >= n_cols:   # a bead ending past a document's end is no bead
-                        break
-                    k = j - lo[i]
-                    if 0 <= k < W and stamp[i, k] != g:
-                        stamp[i, k] = g
-                        out[i, k] += weights[h]
-    return out
-
-
-@njit(cache=True, nogil=True)
 def distinct_keys(sent, key, n, span, n_keys):
     """aligner._distinct_keys: D[e] = distinct keys in sentences e-span .. e-1 (0 where e < span).
     SENT (ascending) and KEY list each sentence's keys once."""
@@ -254,3 +211,140 @@ def distinct_keys(sent, key, n, span, n_keys):
         if e >= span:
             out[e] = distinct
     return out
+
+
+@njit(cache=True, nogil=True)
+def _add_matches(out, stamp, tag, key_ids, ss, ts, weights, a, b, lo, W, n_rows, n_cols, starts, order):
+    """bead_matches into OUT (zeroed by the caller) with a STAMP array shared by every call:
+    TAG + key id marks the cells a key has counted in, so STAMP is never cleared."""
+    n_keys = starts.shape[0] - 1
+    for g in range(n_keys):
+        for q in range(starts[g], starts[g + 1]):
+            h = order[q]
+            for da in range(a):
+                i = ss[h] + 1 + da
+                if i >= n_rows:
+                    break
+                for db in range(b):
+                    j = ts[h] + 1 + db
+                    if j >= n_cols:
+                        break
+                    k = j - lo[i]
+                    if 0 <= k < W and stamp[i, k] != tag + g:
+                        stamp[i, k] = tag + g
+                        out[i, k] += weights[h]
+    return tag + n_keys
+
+
+@njit(cache=True, nogil=True)
+def _by_key(key_ids):
+    """(starts, order): the hits grouped by key id, stably (a counting sort)."""
+    n = key_ids.shape[0]
+    n_keys = 0
+    for h in range(n):
+        n_keys = max(n_keys, key_ids[h] + 1)
+    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    for h in range(n):
+        starts[key_ids[h] + 1] += 1
+    for g in range(n_keys):
+        starts[g + 1] += starts[g]
+    order = np.empty(n, dtype=np.int64)
+    fill = starts[:-1].copy()
+    for h in range(n):
+        order[fill[key_ids[h]]] = h
+        fill[key_ids[h]] += 1
+    return starts, order
+
+
+@njit(cache=True, nogil=True)
+def _split_bonus(splits, bonus, count, row, lengths, n_parts, tolerance):
+    """aligner._split_bonus for one cell: LENGTHS[:n_parts] are the several sentences' lengths,
+    ROW the long sentence's split points."""
+    c = count[row]
+    if c == 0:
+        return 0.0
+    total = 0.0
+    for m in range(n_parts):
+        total += lengths[m]
+    total = max(total, 1.0)
+    share = 0.0
+    out = 0.0
+    for m in range(n_parts - 1):
+        share += lengths[m] / total
+        best = 0.0
+        for col in range(c):
+            closeness = min(1.0, max(0.0, 1.0 - abs(splits[row, col] - share) / tolerance))
+            best = max(best, closeness * bonus[row, col])
+        out += best
+    return out
+
+
+@njit(cache=True, nogil=True)
+def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
+                len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
+                len_t, cum_t, skip_t, dist_t, splits_t, bonus_t, count_t,
+                hard_ids, hard_ss, hard_ts, hard_w, soft_ids, soft_ss, soft_ts, soft_w,
+                ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance):
+    """aligner._cost_tensor cell by cell, with no array the size of the band but the tensor:
+    COST[t, i, k] of the bead types[t] ending at (i, lo[i]+k) (float32; inf where there is no
+    such bead) and SKIP[i, k] of the 0-1 bead ending there. The cost of a bead: its prior, the
+    length cost, minus the anchors matched on both sides, plus hard anchors missing on one,
+    minus the split bonus of a 1-n or n-1 bead."""
+    n_rows, n_cols = n_src + 1, n_tgt + 1
+    n_types = type_a.shape[0]
+    cost = np.full((n_types, n_rows, W), np.inf, dtype=np.float32)
+    skip = np.zeros((n_rows, W))
+    for i in range(n_rows):
+        for k in range(W):
+            j = lo[i] + k
+            if 1 <= j <= n_tgt:
+                skip[i, k] = skip_t[j - 1]
+    hard_starts, hard_order = _by_key(hard_ids)
+    soft_starts, soft_order = _by_key(soft_ids)
+    stamp = np.full((n_rows, W), -1, dtype=np.int64)
+    hm = np.zeros((n_rows, W), dtype=np.float32)
+    sm = np.zeros((n_rows, W), dtype=np.float32)
+    lengths = np.empty(8)
+    tag = 0
+    half_dof = (dof + 1.0) / 2.0
+    for t in range(n_types):
+        a, b = type_a[t], type_b[t]
+        if b > 0:
+            hm[:] = 0.0
+            sm[:] = 0.0
+            tag = _add_matches(hm, stamp, tag, hard_ids, hard_ss, hard_ts, hard_w, a, b, lo, W, n_rows, n_cols,
+                               hard_starts, hard_order)
+            tag = _add_matches(sm, stamp, tag, soft_ids, soft_ss, soft_ts, soft_w, a, b, lo, W, n_rows, n_cols,
+                               soft_starts, soft_order)
+        splitting = min(a, b) == 1 and max(a, b) > 1
+        for i in range(a, n_rows):
+            for k in range(W):
+                j = lo[i] + k
+                if j > n_tgt or j < b:
+                    continue
+                if b == 0:
+                    total = 0.0
+                    for d in range(1, a + 1):
+                        total += skip_s[i - d]
+                    cost[t, i, k] = total + prior[t]
+                    continue
+                ls = cum_s[i] - cum_s[i - a]
+                lt = cum_t[j] - cum_t[j - b]
+                scaled = lt / ratio
+                mean = max(1.0, (ls + scaled) / 2.0)
+                delta2 = (scaled - ls) ** 2 / (variance * mean)
+                c = half_dof * math.log1p(delta2 / dof) + prior[t]
+                h = float(hm[i, k])
+                missing = max(0.0, dist_s[a, i] + dist_t[b, j] - 2.0 * h)
+                c += -hard_match * h + hard_miss * missing - soft_match * float(sm[i, k])
+                if splitting:
+                    if a == 1:
+                        for m in range(b):
+                            lengths[m] = len_t[j - b + m]
+                        c -= _split_bonus(splits_s, bonus_s, count_s, i - 1, lengths, b, tolerance)
+                    else:
+                        for m in range(a):
+                            lengths[m] = len_s[i - a + m]
+                        c -= _split_bonus(splits_t, bonus_t, count_t, j - 1, lengths, a, tolerance)
+                cost[t, i, k] = c
+    return cost, skip
