@@ -5,16 +5,18 @@ The aligner knows nothing of files or languages: it takes two lists of `Features
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from copy import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import dp
+from . import dp, gcpause
 from . import params as P
 from .langs.base import Features
 
@@ -48,32 +50,88 @@ class LengthModel:
 
 
 class _Side:
-    """Arrays the cost needs for one side of the document pair."""
+    """One side of the search as arrays: sentence lengths, page furniture, split points, and
+    the hard and soft anchor keys of each sentence as (sentence, key id) pairs, sentences
+    ascending, each key once per sentence (ids shared by both sides: see from_features). A side
+    of merged blocks (blocks()) is made from these arrays, never from Features objects."""
 
-    def __init__(self, feats: list[Features]):
-        self.n = len(feats)
-        self.length = np.fromiter((f.length for f in feats), dtype=float, count=self.n)
-        self.cum_length = np.concatenate(([0.0], np.cumsum(self.length)))
-        self._feats = feats
-        self._distinct: dict[int, np.ndarray] = {}
-        furniture = np.fromiter((f.furniture for f in feats), dtype=bool, count=self.n)
+    def __init__(self, length: np.ndarray, furniture: np.ndarray, hard, soft, splits=None):
+        self.n = len(length)
+        self.length = length
+        self.cum_length = np.concatenate(([0.0], np.cumsum(length)))
+        self.furniture = furniture
         self.skip = np.where(furniture, P.SKIP_FURNITURE, P.SKIP)
-        self.split_count = np.fromiter((len(f.split_fractions) for f in feats), dtype=np.int64, count=self.n)
-        width = max(1, int(self.split_count.max(initial=0)))
-        self.splits = np.full((self.n, width), np.nan)
-        self.split_bonus = np.zeros((self.n, width))
-        for i in np.flatnonzero(self.split_count):   # most sentences have no split point
+        self.hard, self.soft = hard, soft
+        self._distinct: dict[int, np.ndarray] = {}
+        if splits is None:
+            splits = (np.full((self.n, 1), np.nan), np.zeros((self.n, 1)), np.zeros(self.n, dtype=np.int64))
+        self.splits, self.split_bonus, self.split_count = splits
+
+    @classmethod
+    def from_features(cls, feats: list[Features], vocabulary: dict) -> "_Side":
+        """FEATS as arrays; VOCABULARY numbers the keys (shared with the other side's call)."""
+        n = len(feats)
+        length = np.fromiter((f.length for f in feats), dtype=float, count=n)
+        furniture = np.fromiter((f.furniture for f in feats), dtype=bool, count=n)
+        count = np.fromiter((len(f.split_fractions) for f in feats), dtype=np.int64, count=n)
+        width = max(1, int(count.max(initial=0)))
+        splits, bonus = np.full((n, width), np.nan), np.zeros((n, width))
+        for i in np.flatnonzero(count):   # most sentences have no split point
             f = feats[i]
             k = len(f.split_fractions)
-            self.splits[i, :k] = f.split_fractions
+            splits[i, :k] = f.split_fractions
             sentence = f.split_sentence or (False,) * k
-            self.split_bonus[i, :k] = [P.SENTENCE_SPLIT_BONUS if s else P.SPLIT_BONUS for s in sentence]
+            bonus[i, :k] = [P.SENTENCE_SPLIT_BONUS if s else P.SPLIT_BONUS for s in sentence]
+        return cls(length, furniture, _key_table(feats, "hard", vocabulary), _key_table(feats, "soft", vocabulary),
+                   (splits, bonus, count))
+
+    def blocks(self, size: int) -> "_Side":
+        """Blocks of SIZE sentences as one sentence each, for the coarse pass: lengths summed, a
+        block is furniture if all its sentences are, and it holds each key of its sentences once."""
+        starts = np.arange(0, self.n, size)
+        furniture = np.logical_and.reduceat(self.furniture, starts) if self.n else self.furniture
+        return _Side(np.add.reduceat(self.length, starts) if self.n else self.length, furniture,
+                     _merged_keys(self.hard, size), _merged_keys(self.soft, size))
+
+    def without_keys(self, drop: np.ndarray) -> None:
+        """Forget the keys whose ids DROP (a boolean array over ids) marks."""
+        for kind in ("hard", "soft"):
+            sent, key = getattr(self, kind)
+            keep = ~drop[key]
+            setattr(self, kind, (sent[keep], key[keep]))
+        self._distinct.clear()
 
     def distinct_hard(self, span: int) -> np.ndarray:
         """Distinct hard anchors in the SPAN sentences before each position."""
         if span not in self._distinct:
-            self._distinct[span] = _distinct_keys(self._feats, "hard", span)
+            self._distinct[span] = _distinct_keys(self.hard, self.n, span)
         return self._distinct[span]
+
+
+def _key_table(feats: list[Features], kind: str, vocabulary: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence, key id) of every KIND key of FEATS, sentence by sentence, keys in their order,
+    ids from VOCABULARY (new keys added to it). Iterations at C speed (chain, map): 7 million
+    keys in 100,000 sentences took 8 s key by key."""
+    per_sentence = [getattr(f, kind) for f in feats]
+    counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=len(feats))
+    flat = list(itertools.chain.from_iterable(per_sentence))
+    for k in dict.fromkeys(flat):
+        vocabulary.setdefault(k, len(vocabulary))
+    key = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
+    sent = np.repeat(np.arange(len(feats), dtype=np.int64), counts)
+    return sent, key
+
+
+def _merged_keys(table, size: int):
+    """TABLE's (sentence, key) pairs as (block, key) pairs of blocks of SIZE sentences, each
+    pair once, blocks ascending (keys by id within a block)."""
+    sent, key = table
+    if not len(key):
+        return table
+    width = int(key.max()) + 1
+    code = np.sort((sent // size) * width + key)
+    code = code[np.concatenate(([True], code[1:] != code[:-1]))]   # np.unique hashes: 6 s at 100k
+    return code // width, code % width
 
 
 def estimate_length_model(src: list[Features], tgt: list[Features], beads: list[Bead] | None = None) -> LengthModel:
@@ -99,76 +157,48 @@ def estimate_length_model(src: list[Features], tgt: list[Features], beads: list[
     return LengthModel(ratio=ratio, variance=variance)
 
 
-def _key_hits(src: list[Features], tgt: list[Features], lo: np.ndarray, W: int, kind: str):
+def _key_hits(S: _Side, T: _Side, lo: np.ndarray, W: int, kind: str):
     """Every (key, source sentence, target sentence) that share an anchor key near the band,
-    with the key's weight (1 for hard anchors, idf for soft ones)."""
+    with the key's weight (1 for hard anchors, idf for soft ones): (key ids numbered in order of
+    first use, source sentences, target sentences, weights)."""
     reach = max(a for a, _ in P.BEAD_TYPES) + max(b for _, b in P.BEAD_TYPES)
+    src_sent, src_key = getattr(S, kind)
+    tgt_sent, tgt_key = getattr(T, kind)
+    n_keys = int(max(src_key.max(initial=-1), tgt_key.max(initial=-1))) + 1
+    order = np.argsort(tgt_key, kind="stable")          # by key, then target sentence
+    keys_sorted = tgt_key[order]
+    tgt_start = np.searchsorted(keys_sorted, np.arange(n_keys), side="left")
+    tgt_end = np.searchsorted(keys_sorted, np.arange(n_keys), side="right")
+    in_tgt = (tgt_end > tgt_start)[src_key]
+    df_s = np.bincount(src_key[in_tgt], minlength=n_keys)
+    args = (src_sent, src_key, tgt_sent[order], tgt_start, tgt_end, df_s, np.asarray(lo, dtype=np.int64), W,
+            reach, S.n + T.n, kind == "hard")
     compiled = dp._compiled()
-    if compiled is not None:
-        src_sent, src_key, src_keys = _key_table(src, kind)
-        tgt_sent, tgt_local, tgt_keys = _key_table(tgt, kind)
-        ids = {k: i for i, k in enumerate(src_keys)}        # target keys numbered as the source's
-        tgt_key = np.array([ids.setdefault(k, len(ids)) for k in tgt_keys], dtype=np.int64)[tgt_local] \
-            if len(tgt_local) else tgt_local
-        order = np.argsort(tgt_key, kind="stable")          # by key, then target sentence
-        keys_sorted = tgt_key[order]
-        n_keys = len(ids)
-        tgt_start = np.searchsorted(keys_sorted, np.arange(n_keys), side="left")
-        tgt_end = np.searchsorted(keys_sorted, np.arange(n_keys), side="right")
-        in_tgt = (tgt_end > tgt_start)[src_key] if len(src_key) else np.zeros(0, dtype=bool)
-        df_s = np.bincount(src_key[in_tgt], minlength=n_keys)
-        return compiled.key_hits(src_sent, src_key, tgt_sent[order], tgt_start, tgt_end, df_s,
-                                 np.asarray(lo, dtype=np.int64), W, reach, len(src) + len(tgt), kind == "hard")
-    index_t: dict[str, list[int]] = {}
-    for t, f in enumerate(tgt):
-        for key in getattr(f, kind):
-            index_t.setdefault(key, []).append(t)
-    keys: dict[str, int] = {}
-    df_s: Counter = Counter()
-    for f in src:
-        df_s.update(k for k in getattr(f, kind) if k in index_t)
-    total = len(src) + len(tgt)
+    return compiled.key_hits(*args) if compiled is not None else _key_hits_python(*args)
+
+
+def _key_hits_python(src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo, W, reach, total, hard):
+    """dp_compiled.key_hits, the same loop in Python (short documents: no numba to load)."""
+    local: dict[int, int] = {}
     key_ids, ss, ts, weights = [], [], [], []
-    for s, f in enumerate(src):
+    for s, g in zip(src_sent.tolist(), src_key.tolist()):
+        start, end = int(tgt_start[g]), int(tgt_end[g])
+        if start == end:
+            continue
+        occurrences = tgt_pos[start:end]
         first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
-        for key in getattr(f, kind):
-            occurrences = index_t.get(key)
-            if not occurrences:
-                continue
-            near = occurrences[bisect_left(occurrences, first):bisect_right(occurrences, last)]
-            if not near:
-                continue
-            kid = keys.setdefault(key, len(keys))
-            weight = 1.0 if kind == "hard" else math.log(1 + total / (df_s[key] + len(occurrences)))
-            key_ids.extend([kid] * len(near))
-            ss.extend([s] * len(near))
-            ts.extend(near)
-            weights.extend([weight] * len(near))
+        p0 = int(np.searchsorted(occurrences, first, side="left"))
+        p1 = int(np.searchsorted(occurrences, last, side="right"))
+        if p1 == p0:
+            continue
+        kid = local.setdefault(g, len(local))
+        weight = 1.0 if hard else math.log(1 + total / (df_s[g] + (end - start)))
+        key_ids.extend([kid] * (p1 - p0))
+        ss.extend([s] * (p1 - p0))
+        ts.extend(occurrences[p0:p1].tolist())
+        weights.extend([weight] * (p1 - p0))
     return (np.array(key_ids, dtype=np.int64), np.array(ss, dtype=np.int64),
-            np.array(ts, dtype=np.int64), np.array(weights))
-
-
-_KEY_TABLES: dict = {}   # id(features list) -> (the list, {kind: table}); emptied by align_features
-
-
-def _key_table(feats: list[Features], kind: str):
-    """(sentence, key id, keys) of every KIND key of FEATS, sentence by sentence, keys in their
-    order (keys[id] is the key); made once per list of features and kind."""
-    entry = _KEY_TABLES.get(id(feats))
-    if entry is None or entry[0] is not feats:
-        entry = _KEY_TABLES[id(feats)] = (feats, {})
-    if kind not in entry[1]:
-        # iterations at C speed (chain, dict.fromkeys, map): 7 million keys in 100,000
-        # sentences took 8 s key by key
-        per_sentence = [getattr(f, kind) for f in feats]
-        counts = np.fromiter(map(len, per_sentence), dtype=np.int64, count=len(feats))
-        flat = list(itertools.chain.from_iterable(per_sentence))
-        keys = list(dict.fromkeys(flat))
-        number = {k: i for i, k in enumerate(keys)}
-        key = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-        sent = np.repeat(np.arange(len(feats), dtype=np.int64), counts)
-        entry[1][kind] = (sent, key, keys)
-    return entry[1][kind]
+            np.array(ts, dtype=np.int64), np.array(weights, dtype=float))
 
 
 class _AnchorScores:
@@ -176,11 +206,11 @@ class _AnchorScores:
     length model changes between them). The matches of each bead type are made again when
     asked: kept, they took 16 arrays the size of the band (300 MB for 100,000 sentences)."""
 
-    def __init__(self, src, tgt, lo, W):
+    def __init__(self, S: _Side, T: _Side, lo, W):
         self.lo, self.W = lo, W
-        self.n_rows, self.n_cols = len(src) + 1, len(tgt) + 1
-        self.hard = _key_hits(src, tgt, lo, W, "hard")
-        self.soft = _key_hits(src, tgt, lo, W, "soft")
+        self.n_rows, self.n_cols = S.n + 1, T.n + 1
+        self.hard = _key_hits(S, T, lo, W, "hard")
+        self.soft = _key_hits(S, T, lo, W, "soft")
 
     def matches(self, a: int, b: int):
         return tuple(_bead_matches(hits, a, b, self.lo, self.W, self.n_rows, self.n_cols)
@@ -212,19 +242,17 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     return out
 
 
-def _distinct_keys(feats: list[Features], kind: str, span: int) -> np.ndarray:
-    """D[e] = number of distinct KIND keys in sentences e-span .. e-1 (0 where e < span)."""
-    n = len(feats)
+def _distinct_keys(table, n: int, span: int) -> np.ndarray:
+    """D[e] = number of distinct keys of TABLE in sentences e-span .. e-1 (0 where e < span)."""
+    sent, key = table
     compiled = dp._compiled()
     if compiled is not None:
-        sent, key, keys = _key_table(feats, kind)
-        return compiled.distinct_keys(sent, key, n, span, max(len(keys), 1))
+        return compiled.distinct_keys(sent, key, n, span, int(key.max(initial=0)) + 1)
     out = np.zeros(n + 1)
+    starts = np.searchsorted(sent, np.arange(n + 1)).tolist()
+    keys = key.tolist()
     for e in range(span, n + 1):
-        keys = set()
-        for f in feats[e - span:e]:
-            keys.update(getattr(f, kind))
-        out[e] = len(keys)
+        out[e] = len(set(keys[starts[e - span]:starts[e]]))
     return out
 
 
@@ -321,28 +349,28 @@ def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:
     return out
 
 
-def _merge_blocks(feats: list[Features], size: int) -> list[Features]:
-    """Blocks of SIZE sentences as one sentence each, for the coarse pass. The search only asks
-    which keys a block holds (in the order they first occur), so its anchors are dicts of keys,
-    made at C speed: merging Counters took 9 s for 100,000 sentences."""
-    out = []
-    chain = itertools.chain.from_iterable
-    for start in range(0, len(feats), size):
-        chunk = feats[start:start + size]
-        out.append(Features(length=sum(f.length for f in chunk),
-                            hard=dict.fromkeys(chain(f.hard for f in chunk), 1),
-                            soft=dict.fromkeys(chain(f.soft for f in chunk), 1),
-                            furniture=all(f.furniture for f in chunk)))
-    return out
+def _without_common_keys(src: _Side, tgt: _Side) -> None:
+    """Drop the keys held by more than half the blocks of either side: they tell no block from
+    another, and at the top of a long document's block levels (400 blocks of 256 sentences,
+    searched whole) they were 7 of the 8 million key pairs the cost is made from."""
+    width = 1 + max(int(k.max(initial=-1)) for side in (src, tgt) for _, k in (side.hard, side.soft))
+    common = np.zeros(width, dtype=bool)
+    for side in (src, tgt):
+        held = np.bincount(side.hard[1], minlength=width) + np.bincount(side.soft[1], minlength=width)
+        common |= 2 * held > side.n
+    if common.any():
+        src.without_keys(common)
+        tgt.without_keys(common)
 
 
-def _band(src: list[Features], tgt: list[Features], model: LengthModel):
+def _band(S: _Side, T: _Side, model: LengthModel):
     """Rows' first columns (lo) and width W of the band to search."""
-    N, M = len(src), len(tgt)
+    N, M = S.n, T.n
     if (N + 1) * (M + 1) <= P.FULL_CELLS:
         return np.zeros(N + 1, dtype=int), M + 1
     size = P.BLOCK
-    coarse_src, coarse_tgt = _merge_blocks(src, size), _merge_blocks(tgt, size)
+    coarse_src, coarse_tgt = S.blocks(size), T.blocks(size)
+    _without_common_keys(coarse_src, coarse_tgt)
     coarse = _viterbi_beads(coarse_src, coarse_tgt, model)
     low = np.full(N + 1, M, dtype=int)
     high = np.zeros(N + 1, dtype=int)
@@ -360,11 +388,10 @@ def _band(src: list[Features], tgt: list[Features], model: LengthModel):
     return lo, W
 
 
-def _search_space(src, tgt, model, lo=None, W=None, scores=None):
+def _search_space(S: _Side, T: _Side, model, lo=None, W=None, scores=None):
     if lo is None:
-        lo, W = _band(src, tgt, model)
-    S, T = _Side(src), _Side(tgt)
-    scores = scores or _AnchorScores(src, tgt, lo, W)
+        lo, W = _band(S, T, model)
+    scores = scores or _AnchorScores(S, T, lo, W)
     cost, skip_t = _cost_tensor(scores, S, T, lo, W, model, P.BEAD_TYPES)
     return lo, W, cost, skip_t
 
@@ -374,9 +401,9 @@ def _path_to_beads(path, types) -> list[Bead]:
     return [Bead(tuple(range(i - a, i)), tuple(range(j - b, j))) for (a, b), (_, i, j) in zip(spans, path)]
 
 
-def _viterbi_beads(src, tgt, model, lo=None, W=None, scores=None):
-    lo, W, cost, skip_t = _search_space(src, tgt, model, lo, W, scores)
-    path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, len(tgt))
+def _viterbi_beads(S: _Side, T: _Side, model, lo=None, W=None, scores=None):
+    lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores)
+    path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, T.n)
     return _path_to_beads(path, P.BEAD_TYPES)
 
 
@@ -393,11 +420,9 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     """
     if not src and not tgt:
         return []
-    try:
-        with dp.compiled_for(len(src) + len(tgt)):
-            return _align(src, tgt, length_only, fixed, model)
-    finally:
-        _KEY_TABLES.clear()
+    with dp.compiled_for(len(src) + len(tgt)), gcpause.paused():
+        return _align(src, tgt, length_only, fixed, model)
+
 
 
 def _align(src, tgt, length_only, fixed, model) -> list[Bead]:
@@ -487,14 +512,17 @@ class _Stretch:
     def __init__(self, src, tgt, src_ids: list[int], tgt_ids: list[int]):
         self.src_ids, self.tgt_ids = src_ids, tgt_ids
         self.whole = src_ids == list(range(len(src))) and tgt_ids == list(range(len(tgt)))
-        self.src = [src[i] for i in src_ids]
-        self.tgt = [tgt[j] for j in tgt_ids]
+        self.src = src if self.whole else [src[i] for i in src_ids]
+        self.tgt = tgt if self.whole else [tgt[j] for j in tgt_ids]
         self._band = None
 
     def _space(self, model):
+        """The sides as arrays, the band and its anchor matches, made on the first call."""
         if self._band is None:
-            lo, W = _band(self.src, self.tgt, model)
-            self._band = lo, W, _AnchorScores(self.src, self.tgt, lo, W)
+            vocabulary: dict = {}
+            S, T = _Side.from_features(self.src, vocabulary), _Side.from_features(self.tgt, vocabulary)
+            lo, W = _band(S, T, model)
+            self._band = S, T, lo, W, _AnchorScores(S, T, lo, W)
         return self._band
 
     def _global(self, beads: list[Bead]) -> list[Bead]:
@@ -514,19 +542,19 @@ class _Stretch:
         alone = self._one_sided()
         if alone is not None:
             return alone
-        lo, W, scores = self._space(model)
-        return self._global(_viterbi_beads(self.src, self.tgt, model, lo, W, scores))
+        S, T, lo, W, scores = self._space(model)
+        return self._global(_viterbi_beads(S, T, model, lo, W, scores))
 
     def align(self, model) -> list[Bead]:
         """The best beads with their confidence (posterior probability)."""
         alone = self._one_sided()
         if alone is not None:
             return alone
-        lo, W, scores = self._space(model)
-        lo, W, cost, skip_t = _search_space(self.src, self.tgt, model, lo, W, scores)
-        path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, len(self.tgt))
+        S, T, lo, W, scores = self._space(model)
+        lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores)
+        path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, T.n)
         beads = _path_to_beads(path, P.BEAD_TYPES)
-        _add_confidence(beads, path, cost, skip_t, lo, len(self.tgt))
+        _add_confidence(beads, path, cost, skip_t, lo, T.n)
         return self._global(beads)
 
 
@@ -568,8 +596,15 @@ def _add_confidence(beads, path, cost, skip_t, lo, n_tgt):
     cost /= T
     skip_t /= T
     c, s = cost, skip_t
-    F = dp.forward(c, s, lo, P.BEAD_TYPES, n_tgt)
-    B = dp.backward(c, s, lo, P.BEAD_TYPES, n_tgt)
+    if dp._compiled() is not None:
+        # the compiled passes release the GIL: the backward one runs on a second core
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            later = pool.submit(contextvars.copy_context().run, dp.backward, c, s, lo, P.BEAD_TYPES, n_tgt)
+            F = dp.forward(c, s, lo, P.BEAD_TYPES, n_tgt)
+            B = later.result()
+    else:
+        F = dp.forward(c, s, lo, P.BEAD_TYPES, n_tgt)
+        B = dp.backward(c, s, lo, P.BEAD_TYPES, n_tgt)
     total = F[-1, n_tgt - lo[-1]]
     for bead, (t, i, j) in zip(beads, path):
         k = j - lo[i]

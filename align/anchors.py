@@ -183,6 +183,7 @@ for _k, _c in {"キ": "k", "ギ": "g", "ニ": "n", "ヒ": "h", "ビ": "b", "ピ"
         _DIGRAPH[_k + _s] = _c + _v
 
 
+@lru_cache(maxsize=200_000)
 def hepburn(kana: str) -> str:
     """Romanise katakana (hiragana is converted first) in Hepburn style: キョウト -> kyouto."""
     kana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
@@ -232,17 +233,19 @@ def fold_romaji(word: str) -> str:
 LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F\u1E00-\u1EFF]+(?:['’][a-z]+)?")
 
 
-def name_keys(word: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def name_keys(word: str) -> tuple[str, ...]:
     """Soft keys for a Latin-script word: its folded romanisation (min. 3 letters).
 
     A final s is dropped (Laos ~ Lao, partners ~ partner): no romanised Japanese word ends in s.
+    Cached: every word of an English text comes here, most of them many times.
     """
     w = fold_romaji(word)
     if w.endswith("'s") or w.endswith("’s"):
         w = w[:-2]
     if len(w) > 3 and w.endswith("s"):
         w = w[:-1]
-    return ["w:" + w] if len(w) >= 3 else []
+    return ("w:" + w,) if len(w) >= 3 else ()
 
 
 # --- sound skeletons of names across scripts ----------------------------------------------
@@ -286,10 +289,11 @@ def katakana_skeleton_keys(folded: str) -> list[str]:
     return out
 
 
-def latin_skeleton_keys(folded: str) -> list[str]:
-    """Skeleton keys of the capitalised Latin words of a text (names)."""
+def latin_skeleton_keys(folded: str, words: list[str] | None = None) -> list[str]:
+    """Skeleton keys of the capitalised Latin words of a text (names); WORDS: its LATIN_WORDs
+    when the caller has them already."""
     out = []
-    for w in LATIN_WORD.findall(folded):
+    for w in LATIN_WORD.findall(folded) if words is None else words:
         if w[:1].isupper() and not w.isupper():
             out.extend(skeleton_keys(latin_skeleton(w)))
     return out

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import params as P
+from . import gcpause, params as P
 from .errors import InputError
 from .langs import Features, Language, Sentence, check_language, detect_language, get_language
 from .langs.base import SOFT_HYPHEN
@@ -81,21 +81,23 @@ FEATURE_PIECE = 5000
 
 def _features_of(code: str, sentences: list[Sentence], shared: dict | None = None) -> list[Features]:
     lang = get_language(code)
-    feats = lang.features(sentences)
-    for sentence, f in zip(sentences, feats):
-        f.furniture = is_page_furniture(sentence.text)
-    return _share_keys(feats, {} if shared is None else shared)
+    with gcpause.paused():
+        feats = lang.features(sentences)
+        for sentence, f in zip(sentences, feats):
+            f.furniture = is_page_furniture(sentence.text)
+        return _share_keys(feats, {} if shared is None else shared)
 
 
 def _share_keys(feats: list[Features], shared: dict) -> list[Features]:
     """One string object per distinct anchor key (SHARED maps each key to it): a 100,000-sentence
     pair holds 2 million key occurrences but 30,000 distinct keys, 110 MB of copies otherwise
     (and pieces computed in other processes pickle each key once)."""
+    key = shared.setdefault
     for f in feats:
         if f.hard:
-            f.hard = Counter({shared.setdefault(k, k): n for k, n in f.hard.items()})
+            f.hard = _counter({key(k, k): n for k, n in f.hard.items()})
         if f.soft:
-            f.soft = Counter({shared.setdefault(k, k): n for k, n in f.soft.items()})
+            f.soft = _counter({key(k, k): n for k, n in f.soft.items()})
     return feats
 
 
@@ -111,15 +113,53 @@ def prepare_features(documents: list[Document]) -> None:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    pieces = [(d, k) for d in todo for k in range(0, len(d.sentences), FEATURE_PIECE)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_features_of, d.lang.code, d.sentences[k:k + FEATURE_PIECE]) for d, k in pieces]
-        results = [f.result() for f in futures]
-    shared: dict = {}
-    for d in todo:
-        d._features = []
-    for (d, _), feats in zip(pieces, results):
-        d._features.extend(_share_keys(feats, shared))
+    pieces = [(n, k) for n, d in enumerate(todo) for k in range(0, len(d.sentences), FEATURE_PIECE)]
+    _FORKED_DOCUMENTS[:] = todo
+    try:
+        with gcpause.paused(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_piece_features, n, k) for n, k in pieces]
+            shared: dict = {}
+            for d in todo:
+                d._features = []
+            for i, (n, _) in enumerate(pieces):   # each piece's keys shared as it arrives
+                packed, futures[i] = futures[i].result(), None   # its tuples freed once unpacked
+                todo[n]._features.extend(_unpack(packed, shared))
+                del packed
+    finally:
+        _FORKED_DOCUMENTS.clear()
+
+
+# The documents prepare_features is computing, for its forked workers: they read their piece
+# from the memory they inherit instead of being sent it (pickling 200,000 sentences to them took
+# the main process's time while the workers wanted both cores).
+_FORKED_DOCUMENTS: list[Document] = []
+
+
+def _piece_features(n: int, start: int):
+    d = _FORKED_DOCUMENTS[n]
+    return _pack(_features_of(d.lang.code, d.sentences[start:start + FEATURE_PIECE]))
+
+
+def _pack(feats: list[Features]) -> list[tuple]:
+    """FEATS as plain tuples for the trip back from a worker (_unpack rebuilds them)."""
+    return [(f.length, f.furniture, tuple(f.hard.items()), tuple(f.soft.items()), f.split_points,
+             f.split_fractions, f.split_sentence) for f in feats]
+
+
+def _unpack(packed: list[tuple], shared: dict) -> list[Features]:
+    """Features from _pack's tuples, one string object per distinct key (SHARED): the keys of
+    each piece arrive as copies of their own."""
+    key = shared.setdefault
+    return [Features(length, _counter({key(k, k): n for k, n in hard}), _counter({key(k, k): n for k, n in soft}),
+                     furniture, points, fractions, sentence)
+            for length, furniture, hard, soft, points, fractions, sentence in packed]
+
+
+def _counter(counts: dict) -> Counter:
+    """A Counter of COUNTS without Counter() (which checks its argument's type: twice the time)."""
+    c = Counter.__new__(Counter)
+    dict.update(c, counts)
+    return c
 
 
 def paragraphs_of(source: SourceDocument, lang: Language) -> list[Paragraph]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 INF = np.inf
 LOGE2 = math.log(2.0)
@@ -279,6 +279,49 @@ def _split_bonus(splits, bonus, count, row, lengths, n_parts, tolerance):
     return out
 
 
+@njit(cache=True, nogil=True, parallel=True)
+def _type_cost(cost, a, b, prior, hm, sm, lo, W, n_tgt,
+               len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
+               len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
+               ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance):
+    """COST[i, k] of the beads of type (a, b), their anchor matches given (HM, SM): rows on
+    every core (the length cost's log1p is most of the tensor's time)."""
+    n_rows = cost.shape[0]
+    splitting = min(a, b) == 1 and max(a, b) > 1
+    half_dof = (dof + 1.0) / 2.0
+    for i in prange(a, n_rows):
+        lengths = np.empty(max(a, b))
+        for k in range(W):
+            j = lo[i] + k
+            if j > n_tgt or j < b:
+                continue
+            if b == 0:
+                total = 0.0
+                for d in range(1, a + 1):
+                    total += skip_s[i - d]
+                cost[i, k] = total + prior
+                continue
+            ls = cum_s[i] - cum_s[i - a]
+            lt = cum_t[j] - cum_t[j - b]
+            scaled = lt / ratio
+            mean = max(1.0, (ls + scaled) / 2.0)
+            delta2 = (scaled - ls) ** 2 / (variance * mean)
+            c = half_dof * math.log1p(delta2 / dof) + prior
+            h = float(hm[i, k])
+            missing = max(0.0, dist_s[a, i] + dist_t[b, j] - 2.0 * h)
+            c += -hard_match * h + hard_miss * missing - soft_match * float(sm[i, k])
+            if splitting:
+                if a == 1:
+                    for m in range(b):
+                        lengths[m] = len_t[j - b + m]
+                    c -= _split_bonus(splits_s, bonus_s, count_s, i - 1, lengths, b, tolerance)
+                else:
+                    for m in range(a):
+                        lengths[m] = len_s[i - a + m]
+                    c -= _split_bonus(splits_t, bonus_t, count_t, j - 1, lengths, a, tolerance)
+            cost[i, k] = c
+
+
 @njit(cache=True, nogil=True)
 def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
                 len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
@@ -304,9 +347,7 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
     stamp = np.full((n_rows, W), -1, dtype=np.int64)
     hm = np.zeros((n_rows, W), dtype=np.float32)
     sm = np.zeros((n_rows, W), dtype=np.float32)
-    lengths = np.empty(8)
     tag = 0
-    half_dof = (dof + 1.0) / 2.0
     for t in range(n_types):
         a, b = type_a[t], type_b[t]
         if b > 0:
@@ -316,35 +357,8 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
                                hard_starts, hard_order)
             tag = _add_matches(sm, stamp, tag, soft_ids, soft_ss, soft_ts, soft_w, a, b, lo, W, n_rows, n_cols,
                                soft_starts, soft_order)
-        splitting = min(a, b) == 1 and max(a, b) > 1
-        for i in range(a, n_rows):
-            for k in range(W):
-                j = lo[i] + k
-                if j > n_tgt or j < b:
-                    continue
-                if b == 0:
-                    total = 0.0
-                    for d in range(1, a + 1):
-                        total += skip_s[i - d]
-                    cost[t, i, k] = total + prior[t]
-                    continue
-                ls = cum_s[i] - cum_s[i - a]
-                lt = cum_t[j] - cum_t[j - b]
-                scaled = lt / ratio
-                mean = max(1.0, (ls + scaled) / 2.0)
-                delta2 = (scaled - ls) ** 2 / (variance * mean)
-                c = half_dof * math.log1p(delta2 / dof) + prior[t]
-                h = float(hm[i, k])
-                missing = max(0.0, dist_s[a, i] + dist_t[b, j] - 2.0 * h)
-                c += -hard_match * h + hard_miss * missing - soft_match * float(sm[i, k])
-                if splitting:
-                    if a == 1:
-                        for m in range(b):
-                            lengths[m] = len_t[j - b + m]
-                        c -= _split_bonus(splits_s, bonus_s, count_s, i - 1, lengths, b, tolerance)
-                    else:
-                        for m in range(a):
-                            lengths[m] = len_s[i - a + m]
-                        c -= _split_bonus(splits_t, bonus_t, count_t, j - 1, lengths, a, tolerance)
-                cost[t, i, k] = c
+        _type_cost(cost[t], a, b, prior[t], hm, sm, lo, W, n_tgt,
+                   len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
+                   len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
+                   ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance)
     return cost, skip

@@ -12,6 +12,17 @@ import unicodedata
 _ATTACHING = {"\uff9e", "\uff9f"}
 
 
+class _CharFolds(dict):
+    """ord(c) -> NFKC(c), filled as characters are met (a str.translate table)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = unicodedata.normalize("NFKC", chr(code))
+        return folded
+
+
+_CHAR_FOLDS = _CharFolds()
+
+
 def fold(text: str) -> str:
     """NFKC: full-width ASCII to ASCII, half-width katakana to full-width, compatibility forms."""
     return unicodedata.normalize("NFKC", text)
@@ -24,6 +35,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """
     if unicodedata.is_normalized("NFKC", text):
         return text, list(range(len(text) + 1))
+    # Most text folds character by character into one character each (full-width Latin and
+    # digits, 、。 stay): one translate, checked against NFKC of the whole, instead of the loop.
+    folded = text.translate(_CHAR_FOLDS)
+    if len(folded) == len(text) and folded == unicodedata.normalize("NFKC", text):
+        return folded, list(range(len(text) + 1))
     chunks: list[tuple[int, str]] = []
     for i, ch in enumerate(text):
         if chunks and (ch in _ATTACHING or unicodedata.combining(ch)):

@@ -249,4 +249,4 @@ def test_hepburn_then_fold_matches_english_spelling():
     ("of", []), ("us", []),
 ])
 def test_name_keys(word, keys):
-    assert name_keys(word) == keys
+    assert list(name_keys(word)) == keys

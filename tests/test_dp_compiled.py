@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("numba")
 
 from align import dp, dp_compiled, params as P  # noqa: E402
-from align.aligner import _band, _search_space, align_features, estimate_length_model  # noqa: E402
+from align.aligner import _band, _search_space, _Side, align_features, estimate_length_model  # noqa: E402
 from align.document import make_document  # noqa: E402
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -73,12 +73,13 @@ def test_a_long_pair_aligns_the_same_compiled_or_not(monkeypatch):
 
 def test_the_compiled_cost_tensor_is_the_numpy_one(monkeypatch):
     ja, en = _long_pair()
-    src, tgt = ja.features, en.features
-    model = estimate_length_model(src, tgt)
+    model = estimate_length_model(ja.features, en.features)
     tensors = {}
     for choice in ("python", "compiled"):
         monkeypatch.setenv("ALIGNTM_DP", choice)
-        with dp.compiled_for(len(src) + len(tgt)):
+        vocabulary: dict = {}
+        src, tgt = _Side.from_features(ja.features, vocabulary), _Side.from_features(en.features, vocabulary)
+        with dp.compiled_for(src.n + tgt.n):
             lo, W = _band(src, tgt, model)
             tensors[choice] = _search_space(src, tgt, model, lo, W)
     (lo_p, W_p, cost_p, skip_p), (lo_c, W_c, cost_c, skip_c) = tensors["python"], tensors["compiled"]

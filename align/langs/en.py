@@ -99,16 +99,16 @@ class English(Language):
         folded = fold(text)
         hard: Counter = Counter()
         soft: Counter = Counter()
+        words = A.LATIN_WORD.findall(folded)
         _numbers(folded, hard, soft)
-        for key in A.acronyms(folded):
-            hard[key] += 1
-        for w in A.LATIN_WORD.findall(folded):
-            if not (w.isupper() and len(w) >= 2):
-                soft.update(A.name_keys(w))
-        for compound in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)+", folded):
-            soft.update(A.name_keys(compound.replace("-", "")))  # Ryoan-ji ~ リョウアンジ
-        soft.update(A.latin_skeleton_keys(folded))
-        soft.update(A.punctuation_keys(folded))
+        hard.update(A.acronyms(folded))
+        keys = [key for w in words if not (w.isupper() and len(w) >= 2) for key in A.name_keys(w)]
+        if "-" in folded:
+            for compound in _COMPOUND.findall(folded):
+                keys.extend(A.name_keys(compound.replace("-", "")))  # Ryoan-ji ~ リョウアンジ
+        keys += A.latin_skeleton_keys(folded, words)
+        keys += A.punctuation_keys(folded)
+        soft.update(keys)
         length = len(" ".join(folded.split()))
         # a presegmented line may hold several sentences: their ends are places to cut it
         points, pos = [], 0
@@ -151,22 +151,34 @@ def _is_sentence_end(text: str, start: int, end: int) -> bool:
     return nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or not nxt.isascii()
 
 
+_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_NAMED_NUMBERS = frozenset(A.NUMBER_WORDS) | frozenset(A.ORDINAL_WORDS)
+_MONTH_WORDS = frozenset(m.capitalize() for m in A.MONTHS)
+
+
 def _numbers(folded: str, hard: Counter, soft: Counter) -> None:
+    # the word patterns (case-blind alternations of dozens of words, slow to scan) run only
+    # when a word of the sentence is one of theirs
+    letters = _LETTERS.findall(folded)
+    lower = {w.lower() for w in letters}
+    named = not _NAMED_NUMBERS.isdisjoint(lower)
+    months = not _MONTH_WORDS.isdisjoint(letters)
     for m in A.DIGITS.finditer(folded):
         value = A.parse_digits(m.group(0))
         scale = _SCALED.match(folded, m.end())  # not folded[m.end():]: quadratic on a long line
         if scale:
             value *= A.SCALE_WORDS[scale.group(1).lower()]
         A.add_number(hard, soft, value)
-    for m in _NUMBER_WORD.finditer(folded):
+    for m in _NUMBER_WORD.finditer(folded) if named else ():
         value = A.NUMBER_WORDS[m.group(1).lower()] + (A.NUMBER_WORDS[m.group(2).lower()] if m.group(2) else 0)
         scale = _SCALED.match(folded, m.end())  # not folded[m.end():]: quadratic on a long line
         if scale:
             value *= A.SCALE_WORDS[scale.group(1).lower()]
         A.add_number(hard, soft, value)
-    for m in _ORDINAL_WORD.finditer(folded):
+    for m in _ORDINAL_WORD.finditer(folded) if named else ():
         A.add_number(hard, soft, A.ORDINAL_WORDS[m.group(1).lower()])
-    for m in _MONTH.finditer(folded):
+    for m in _MONTH.finditer(folded) if months else ():
         name = m.group(1).lower()
         if name == "may" or m.group(0).endswith(".") and name not in ("sept",) and len(name) == 3:
             # "May" is a month only next to a number ("3 May", "May 2024"); so is "Mar." etc.

@@ -74,7 +74,7 @@ def transliterated_keys(word: str) -> tuple[str, ...]:
     from anyascii import anyascii
 
     latin = anyascii(word)
-    return tuple(A.skeleton_keys(A.latin_skeleton(latin)) + A.name_keys(latin.lower()))
+    return tuple(A.skeleton_keys(A.latin_skeleton(latin))) + A.name_keys(latin.lower())
 
 
 _NEXT_CHAR = re.compile(r"\S")

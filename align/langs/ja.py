@@ -47,21 +47,24 @@ def tokenize(folded: str) -> list[Token]:
     """
     out = []
     pos = 0
-    for line in (line for piece in _mecab_pieces(folded) for line in _tagger().parse(piece).split("\n")):
-        if line == "EOS" or not line:
-            continue
-        f = line.split("\t")
-        if len(f) < 7:
-            f += [""] * (7 - len(f))
-        surface = f[0]
-        start = folded.find(surface, pos)
-        if start < 0:
-            start = pos
-        end = start + len(surface)
-        pos = end
-        pos_tags = f[4].split("-") + ["*", "*", "*"]
-        out.append(Token(surface, start, end, pos_tags[0], pos_tags[1], pos_tags[2], f[6] or "*",
-                         f[3] or None, f[2] or None))
+    find = folded.find
+    parse = _tagger().parse
+    for piece in _mecab_pieces(folded):
+        for line in parse(piece).split("\n"):
+            if line == "EOS" or not line:
+                continue
+            f = line.split("\t")
+            if len(f) < 7:
+                f += [""] * (7 - len(f))
+            surface = f[0]
+            start = find(surface, pos)
+            if start < 0:
+                start = pos
+            pos = end = start + len(surface)
+            pos_tags = f[4].split("-", 3)
+            n = len(pos_tags)
+            out.append(Token(surface, start, end, pos_tags[0], pos_tags[1] if n > 1 else "*",
+                             pos_tags[2] if n > 2 else "*", f[6] or "*", f[3] or None, f[2] or None))
     return out
 
 
@@ -179,6 +182,9 @@ class Japanese(Language):
 
     def _inner_sentence_ends(self, text: str) -> list[int]:
         """Ends of the sentences inside TEXT but its last (a presegmented line may hold several)."""
+        body = text.rstrip().rstrip(_END + _CLOSE_QUOTES)
+        if not any(c in body for c in _END):
+            return []   # no sentence end before the last: most lines (segment() walks every character)
         ends, pos = [], 0
         for sentence in self.segment(text)[:-1]:
             pos = text.index(sentence.text, pos) + len(sentence.text)
