@@ -178,27 +178,31 @@ def _key_hits(S: _Side, T: _Side, lo: np.ndarray, W: int, kind: str):
 
 
 def _key_hits_python(src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo, W, reach, total, hard):
-    """dp_compiled.key_hits, the same loop in Python (short documents: no numba to load)."""
-    local: dict[int, int] = {}
-    key_ids, ss, ts, weights = [], [], [], []
-    for s, g in zip(src_sent.tolist(), src_key.tolist()):
-        start, end = int(tgt_start[g]), int(tgt_end[g])
-        if start == end:
-            continue
-        occurrences = tgt_pos[start:end]
-        first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
-        p0 = int(np.searchsorted(occurrences, first, side="left"))
-        p1 = int(np.searchsorted(occurrences, last, side="right"))
-        if p1 == p0:
-            continue
-        kid = local.setdefault(g, len(local))
-        weight = 1.0 if hard else math.log(1 + total / (df_s[g] + (end - start)))
-        key_ids.extend([kid] * (p1 - p0))
-        ss.extend([s] * (p1 - p0))
-        ts.extend(occurrences[p0:p1].tolist())
-        weights.extend([weight] * (p1 - p0))
-    return (np.array(key_ids, dtype=np.int64), np.array(ss, dtype=np.int64),
-            np.array(ts, dtype=np.int64), np.array(weights, dtype=float))
+    """dp_compiled.key_hits with numpy (short documents: no numba to load). Each key's target
+    sentences are a sorted run of TGT_POS, so one searchsorted over (key, sentence) codes finds
+    the run's part inside every source occurrence's window."""
+    offset = reach + 2                       # windows start at -1 - reach: codes stay in their key
+    base = int(lo.max()) + W + 2 * reach + 4
+    n_keys = len(tgt_start)
+    run_key = np.repeat(np.arange(n_keys, dtype=np.int64), tgt_end - tgt_start)
+    codes = run_key * base + tgt_pos + offset
+    first = lo[src_sent + 1] - 1 - reach
+    last = lo[src_sent + 1] + W + reach
+    p0 = np.searchsorted(codes, src_key * base + first + offset, side="left")
+    p1 = np.searchsorted(codes, src_key * base + last + offset, side="right")
+    counts = p1 - p0
+    found = counts > 0
+    keys, first_use = np.unique(src_key[found], return_index=True)
+    local = np.empty(n_keys, dtype=np.int64)
+    local[keys[np.argsort(first_use)]] = np.arange(len(keys))   # numbered in order of first use
+    counts, p0 = counts[found], p0[found]
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    g = np.repeat(src_key[found], counts)
+    if hard:
+        weights = np.ones(len(g))
+    else:
+        weights = np.log(1 + total / (df_s[g] + (tgt_end - tgt_start)[g]))
+    return local[g], np.repeat(src_sent[found], counts), tgt_pos[np.repeat(p0, counts) + within], weights
 
 
 class _AnchorScores:
@@ -238,7 +242,7 @@ def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_c
     i = (code // n_cols) % n_rows
     k = j - lo[i]
     ok = (k >= 0) & (k < W)
-    np.add.at(out, (i[ok], k[ok]), w[ok])
+    out += np.bincount(i[ok] * W + k[ok], w[ok], minlength=n_rows * W).reshape(n_rows, W).astype(np.float32)
     return out
 
 
@@ -357,7 +361,7 @@ def _without_common_keys(src: _Side, tgt: _Side) -> None:
     common = np.zeros(width, dtype=bool)
     for side in (src, tgt):
         held = np.bincount(side.hard[1], minlength=width) + np.bincount(side.soft[1], minlength=width)
-        common |= 2 * held > side.n
+        common |= 8 * held > side.n
     if common.any():
         src.without_keys(common)
         tgt.without_keys(common)

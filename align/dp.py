@@ -9,7 +9,7 @@ Three passes over the same cost tensor:
 - forward and backward (sum over paths, costs read as negative log-weights): the posterior
   probability of every bead, which is the confidence reported for the beads on the path.
 
-Rows are processed one at a time with numpy over the W columns. The 0-1 bead (one target
+Rows are processed one at a time with numpy over the W columns, all bead types at once. The 0-1 bead (one target
 sentence alone) links cells of the same row; its recurrence D[k] = min(X[k], D[k-1] + c[k]) is
 a prefix minimum, D = S + minimum.accumulate(X - S) with S the running sum of c (and
 logaddexp.accumulate for the sums), so no Python loop over columns is needed.
@@ -63,11 +63,6 @@ def _type_arrays(types):
     return (np.array([a for a, _ in types], dtype=np.int64), np.array([b for _, b in types], dtype=np.int64))
 
 
-def _span(offset: int, W: int) -> tuple[int, int]:
-    """Columns k of a row for which k + OFFSET is inside a row of width W: range(k0, k1)."""
-    return max(0, -offset), min(W, W - offset)
-
-
 def viterbi(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types: list[tuple[int, int]],
             n_tgt: int):
     """Cheapest path. COST[t, i, k]: cost of a bead of types[t] (a >= 1) ending at (i, lo[i]+k).
@@ -86,7 +81,8 @@ def viterbi(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types: list[tu
 
 def _viterbi_tables(cost, skip_t, lo, types, n_tgt):
     n_rows, W = skip_t.shape
-    D = np.full((n_rows, W), INF)
+    rows = _Rows(types, lo, W)
+    D = rows.padded(INF)
     back = np.full((n_rows, W), -2, dtype=np.int8)  # type index, -1 = from the left (0-1)
     ar = np.arange(W)
     for i in range(n_rows):
@@ -94,28 +90,63 @@ def _viterbi_tables(cost, skip_t, lo, types, n_tgt):
         arg = np.full(W, -2, dtype=np.int8)
         if i == 0 and lo[0] == 0:
             X[0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a > i:
-                continue
-            off = lo[i] - b - lo[i - a]  # column k of row i reads column k + off of row i - a
-            k0, k1 = _span(off, W)
-            if k0 >= k1:
-                continue
-            cand = D[i - a, k0 + off:k1 + off] + cost[t, i, k0:k1]
-            better = cand < X[k0:k1]
-            X[k0:k1][better] = cand[better]
-            arg[k0:k1][better] = t
+        ts, src, cols = rows.ending_at(i)
+        if len(ts):
+            # every type's candidates at once (inf read from the padding where a type does not
+            # reach); argmin takes the first type of the cheapest, as a loop over the types in
+            # order keeping only strictly better ones does
+            cand = D[src[:, None], cols] + cost[ts, i]
+            best = np.argmin(cand, axis=0)
+            X = cand[best, ar]
+            arg = np.where(X < INF, ts[best], -2).astype(np.int8)
         c = skip_t[i].copy()
         c[0] = 0.0
         S = np.cumsum(c)
         Z = X - S
         run = np.minimum.accumulate(Z)
-        D[i] = S + run
+        row = S + run
         # where the running minimum was reached: from there on, cells come from the left
         pos = np.maximum.accumulate(np.where(Z <= run, ar, 0))
         back[i] = np.where(pos == ar, arg, -1)
-        D[i][lo[i] + ar > n_tgt] = INF
-    return D, back
+        row[lo[i] + ar > n_tgt] = INF
+        rows.inner(D)[i] = row
+    return rows.inner(D), back
+
+
+class _Rows:
+    """For the numpy passes: per row, the bead types that end (or start) there, the row each
+    comes from (goes to) and the column it reads there, for all types at once. Tables are made
+    PAD columns wider on each side so that a type reaching past a row's band reads the padding
+    (inf for costs, -inf for log weights) instead of needing a mask."""
+
+    def __init__(self, types, lo, W):
+        self.a, self.b = (np.array(x, dtype=np.int64) for x in zip(*types))
+        self.lo = np.asarray(lo, dtype=np.int64)
+        self.n_rows, self.W = len(lo), W
+        step = int(np.diff(self.lo).max(initial=0)) * int(self.a.max())
+        self.pad = max(int(self.b.max()), step) + 1
+        self.ar = np.arange(W) + self.pad
+        self.all = np.arange(len(self.a))
+
+    def padded(self, fill: float) -> np.ndarray:
+        return np.full((self.n_rows, self.W + 2 * self.pad), fill)
+
+    def inner(self, table: np.ndarray) -> np.ndarray:
+        return table[:, self.pad:self.pad + self.W]
+
+    def ending_at(self, i: int):
+        """Types (a <= i) of the beads ending in row i, their first row i - a, and the padded
+        column of that row where the bead ending in column k starts."""
+        ts = self.all if i >= self.a.max() else np.flatnonzero(self.a <= i)
+        src = i - self.a[ts]
+        return ts, src, self.ar[None, :] + (self.lo[i] - self.b[ts] - self.lo[src])[:, None]
+
+    def starting_at(self, i: int):
+        """Types of the beads starting in row i, the row i + a they end in, and the padded
+        column of that row where the bead starting in column k ends."""
+        ts = self.all if i + self.a.max() < self.n_rows else np.flatnonzero(i + self.a < self.n_rows)
+        end = i + self.a[ts]
+        return ts, end, self.ar[None, :] + (self.lo[i] + self.b[ts] - self.lo[end])[:, None]
 
 
 def _best_path(D, back, lo, types, n_tgt):
@@ -148,25 +179,26 @@ def forward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: 
     compiled = _compiled()
     if compiled is not None:
         return compiled.forward(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
-    F = np.full((n_rows, W), -INF)
+    rows = _Rows(types, lo, W)
+    F = rows.padded(-INF)
+    inner = rows.inner(F)
     ar = np.arange(W)
     for i in range(n_rows):
         X = np.full(W, -INF)
         if i == 0 and lo[0] == 0:
             X[0] = 0.0
-        for t, (a, b) in enumerate(types):
-            if a > i:
-                continue
-            off = lo[i] - b - lo[i - a]
-            k0, k1 = _span(off, W)
-            if k0 < k1:
-                X[k0:k1] = np.logaddexp(X[k0:k1], F[i - a, k0 + off:k1 + off] - cost[t, i, k0:k1])
+        ts, src, cols = rows.ending_at(i)
+        if len(ts):
+            # logaddexp over the types in order (a reduce along axis 0 is that loop), -inf
+            # read from the padding where a type does not reach: logaddexp(x, -inf) is x exactly
+            X = np.logaddexp.reduce(F[src[:, None], cols] - cost[ts, i], axis=0)
         c = skip_t[i].copy()
         c[0] = 0.0
         S = np.cumsum(c)
-        F[i] = np.logaddexp.accumulate(X + S) - S
-        F[i][lo[i] + ar > n_tgt] = -INF
-    return F
+        row = np.logaddexp.accumulate(X + S) - S
+        row[lo[i] + ar > n_tgt] = -INF
+        inner[i] = row
+    return inner
 
 
 def backward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt: int) -> np.ndarray:
@@ -175,7 +207,9 @@ def backward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt:
     compiled = _compiled()
     if compiled is not None:
         return compiled.backward(cost, skip_t, np.asarray(lo, dtype=np.int64), *_type_arrays(types), n_tgt)
-    B = np.full((n_rows, W), -INF)
+    rows = _Rows(types, lo, W)
+    B = rows.padded(-INF)
+    inner = rows.inner(B)
     ar = np.arange(W)
     for i in range(n_rows - 1, -1, -1):
         Y = np.full(W, -INF)
@@ -183,21 +217,19 @@ def backward(cost: np.ndarray, skip_t: np.ndarray, lo: np.ndarray, types, n_tgt:
             k_end = n_tgt - lo[i]
             if 0 <= k_end < W:
                 Y[k_end] = 0.0
-        for t, (a, b) in enumerate(types):
-            r = i + a
-            if r >= n_rows:
-                continue
-            # a bead of type t from (i, j) ends at (r, j + b): column k + off of row r
-            off = lo[i] + b - lo[r]
-            k0, k1 = _span(off, W)
-            if k0 < k1:
-                Y[k0:k1] = np.logaddexp(Y[k0:k1], B[r, k0 + off:k1 + off] - cost[t, r, k0 + off:k1 + off])
+        # a bead of type t from (i, j) ends at (i + a, j + b): the padded column COLS of that row
+        ts, end, cols = rows.starting_at(i)
+        if len(ts):
+            # where B reads the padding (-inf) any cost gives -inf: the clipped column will do
+            at = np.minimum(np.maximum(cols - rows.pad, 0), W - 1)
+            Y = np.logaddexp.reduce(B[end[:, None], cols] - cost[ts[:, None], end[:, None], at], axis=0)
         # 0-1 bead from (i, k) to (i, k+1) costs c[k] = skip_t[i, k+1]. The suffix recurrence
         # B[k] = logaddexp(Y[k], B[k+1] - c[k]) unrolls to B = revacc(Y + S) - S with
         # S[k] = c[k] + ... + c[W-2].
         c = skip_t[i, 1:]
         S = np.zeros(W)
         S[:-1] = np.cumsum(c[::-1])[::-1]
-        B[i] = np.logaddexp.accumulate((Y + S)[::-1])[::-1] - S
-        B[i][lo[i] + ar > n_tgt] = -INF
-    return B
+        row = np.logaddexp.accumulate((Y + S)[::-1])[::-1] - S
+        row[lo[i] + ar > n_tgt] = -INF
+        inner[i] = row
+    return inner
