@@ -29,9 +29,10 @@ INF = np.inf
 
 # The compiled passes of dp_compiled.py run (when numba is there) for alignments of at least
 # COMPILED_FROM_SENTENCES sentences (both documents), set by the aligner with compiled_for():
-# loading numba and its cached functions costs about 1 s, which a 1,000-sentence pair (1.2 s of
-# aligning in numpy) would not win back, while at 20,000 the numpy passes take 8 s more.
-COMPILED_FROM_SENTENCES = 8_000
+# loading numba and its cached functions costs about 0.9 s. Measured (`aligntm align
+# --presegmented`, kyoto-dev pairs, both aligns of the lexicon pass): 2,259 sentences numpy 2.4 s /
+# compiled 3.1 s; 4,518: 5.1 / 4.2 s; 10,082: 10.0 / 6.3 s.
+COMPILED_FROM_SENTENCES = 3_000
 _long_alignment = contextvars.ContextVar("long_alignment", default=False)
 
 
