@@ -95,11 +95,18 @@ class _Side:
 
     def without_keys(self, drop: np.ndarray) -> None:
         """Forget the keys whose ids DROP (a boolean array over ids) marks."""
+        self._matchable = None
         for kind in ("hard", "soft"):
             sent, key = getattr(self, kind)
             keep = ~drop[key]
             setattr(self, kind, (sent[keep], key[keep]))
         self._distinct.clear()
+
+    def matchable_in(self, other: "_Side") -> np.ndarray:
+        """Per sentence: its distinct keys that OTHER holds somewhere (made once per side)."""
+        if getattr(self, "_matchable", None) is None:
+            self._matchable = _matchable(self, other)
+        return self._matchable
 
     def distinct_hard(self, span: int) -> np.ndarray:
         """Distinct hard anchors in the SPAN sentences before each position."""
@@ -290,6 +297,7 @@ def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: i
         c += -P.HARD_MATCH * hm + P.HARD_MISS * missing - P.SOFT_MATCH * sm
         if min(a, b) == 1 and max(a, b) > 1:
             c -= _split_bonus(S, T, i, j, a, b)
+            c += P.UNMATCHED * _unmatched(scores, S, T, lo, W, i, j, a, b)
         cost[t][ok] = c
     skip_t = np.zeros((n_rows, W))
     jj = J.clip(1, max(T.n, 1)) - 1
@@ -310,7 +318,8 @@ def _compiled_cost_tensor(compiled, scores, S, T, lo, W, model, types):
                                 np.asarray(lo, dtype=np.int64), W, S.n, T.n,
                                 *side(S, type_a), *side(T, type_b), *scores.hard, *scores.soft,
                                 model.ratio, model.variance, P.LENGTH_DOF, P.HARD_MATCH, P.HARD_MISS,
-                                P.SOFT_MATCH, P.SPLIT_TOLERANCE)
+                                P.SOFT_MATCH, P.SPLIT_TOLERANCE, S.matchable_in(T), T.matchable_in(S),
+                                P.UNMATCHED, P.MATCHABLE)
 
 
 def _skip_sum(side: _Side, i: np.ndarray, a: int) -> np.ndarray:
@@ -318,6 +327,36 @@ def _skip_sum(side: _Side, i: np.ndarray, a: int) -> np.ndarray:
     for d in range(1, a + 1):
         total += side.skip[i - d]
     return total
+
+
+def _matchable(X: _Side, Y: _Side) -> np.ndarray:
+    """Per sentence of X: how many of its distinct keys occur somewhere in Y."""
+    other = np.union1d(Y.hard[1], Y.soft[1])
+    out = np.zeros(X.n)
+    for sent, key in (X.hard, X.soft):
+        out += np.bincount(sent[np.isin(key, other)], minlength=X.n)
+    return out
+
+
+def _unmatched(scores: _AnchorScores, S: _Side, T: _Side, lo, W: int, i, j, a: int, b: int) -> np.ndarray:
+    """Per cell of a 1-n (n-1) bead: the sentences of its several side that share no key with its
+    one sentence although they hold at least P.MATCHABLE keys the other document has. Such a
+    sentence is likelier one the other side left out than part of a join."""
+    hm, sm = scores.matches(1, 1)
+    matched = (hm + sm) > 0               # the 1-1 bead of each pair of sentences in the band
+    out = np.zeros(i.shape)
+    for m in range(max(a, b)):
+        if a == 1:                        # target sentence j-b+m with source sentence i-1
+            row, sentence, counts = i, j - b + m, T.matchable_in(S)
+            col = sentence + 1 - lo[row]
+        else:                             # source sentence i-a+m with target sentence j-1
+            row = i - a + m + 1
+            col, sentence, counts = j - lo[row], i - a + m, S.matchable_in(T)
+        inside = (col >= 0) & (col < W)   # a pair outside the band counts as matched
+        hit = np.ones(i.shape, dtype=bool)
+        hit[inside] = matched[row[inside], col[inside]]
+        out += ~hit & (counts[sentence] >= P.MATCHABLE)
+    return out
 
 
 def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:

@@ -283,7 +283,8 @@ def _split_bonus(splits, bonus, count, row, lengths, n_parts, tolerance):
 def _type_cost(cost, a, b, prior, hm, sm, lo, W, n_tgt,
                len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
                len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
-               ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance):
+               ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
+               matched11, matchable_s, matchable_t, unmatched, matchable):
     """COST[i, k] of the beads of type (a, b), their anchor matches given (HM, SM): rows on
     every core (the length cost's log1p is most of the tensor's time)."""
     n_rows = cost.shape[0]
@@ -315,10 +316,19 @@ def _type_cost(cost, a, b, prior, hm, sm, lo, W, n_tgt,
                     for m in range(b):
                         lengths[m] = len_t[j - b + m]
                     c -= _split_bonus(splits_s, bonus_s, count_s, i - 1, lengths, b, tolerance)
+                    for m in range(b):     # aligner._unmatched: pairs outside the band count as matched
+                        col = j - b + m + 1 - lo[i]
+                        if 0 <= col < W and not matched11[i, col] and matchable_t[j - b + m] >= matchable:
+                            c += unmatched
                 else:
                     for m in range(a):
                         lengths[m] = len_s[i - a + m]
                     c -= _split_bonus(splits_t, bonus_t, count_t, j - 1, lengths, a, tolerance)
+                    for m in range(a):
+                        row = i - a + m + 1
+                        col = j - lo[row]
+                        if 0 <= col < W and not matched11[row, col] and matchable_s[i - a + m] >= matchable:
+                            c += unmatched
             cost[i, k] = c
 
 
@@ -327,7 +337,8 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
                 len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
                 len_t, cum_t, skip_t, dist_t, splits_t, bonus_t, count_t,
                 hard_ids, hard_ss, hard_ts, hard_w, soft_ids, soft_ss, soft_ts, soft_w,
-                ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance):
+                ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
+                matchable_s, matchable_t, unmatched, matchable):
     """aligner._cost_tensor cell by cell, with no array the size of the band but the tensor:
     COST[t, i, k] of the bead types[t] ending at (i, lo[i]+k) (float32; inf where there is no
     such bead) and SKIP[i, k] of the 0-1 bead ending there. The cost of a bead: its prior, the
@@ -348,6 +359,13 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
     hm = np.zeros((n_rows, W), dtype=np.float32)
     sm = np.zeros((n_rows, W), dtype=np.float32)
     tag = 0
+    # which pairs of sentences share a key (the 1-1 bead's matches), for the unmatched sentences
+    # of 1-n and n-1 beads
+    tag = _add_matches(hm, stamp, tag, hard_ids, hard_ss, hard_ts, hard_w, 1, 1, lo, W, n_rows, n_cols,
+                       hard_starts, hard_order)
+    tag = _add_matches(sm, stamp, tag, soft_ids, soft_ss, soft_ts, soft_w, 1, 1, lo, W, n_rows, n_cols,
+                       soft_starts, soft_order)
+    matched11 = (hm + sm) > 0
     for t in range(n_types):
         a, b = type_a[t], type_b[t]
         if b > 0:
@@ -360,5 +378,6 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
         _type_cost(cost[t], a, b, prior[t], hm, sm, lo, W, n_tgt,
                    len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
                    len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
-                   ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance)
+                   ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
+                   matched11, matchable_s, matchable_t, unmatched, matchable)
     return cost, skip

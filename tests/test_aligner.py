@@ -131,3 +131,16 @@ def test_bundled_joint_statement_reproduces_its_gold_alignment():
     texts = [ja for ja, en, b in alignment.pairs()]
     assert any("ＡＳＥＡＮ" in t for t in texts)
     assert any(t.startswith("１０ 両首脳は") for t in texts)
+
+
+def test_a_sentence_sharing_no_key_with_its_partner_is_left_out_rather_than_joined(monkeypatch):
+    # Target sentence 2 holds keys the source document has (sentence 3), none of them in source
+    # sentence 1, whose length it would make up for in a 1-2 bead.
+    src = feats([40, 45, 40, 30], soft={0: ["w:a"], 1: ["w:b", "w:c"], 2: ["w:d"], 3: ["w:x", "w:y", "w:z"]})
+    tgt = feats([40, 30, 30, 40, 30], soft={0: ["w:a"], 1: ["w:b", "w:c"], 2: ["w:x", "w:y", "w:z"],
+                                            3: ["w:d"], 4: ["w:x", "w:y", "w:z"]})
+    monkeypatch.setattr(params, "UNMATCHED", 0.0)
+    assert ((1,), (1, 2)) in pairs(aligner.align_features(src, tgt))
+    monkeypatch.setattr(params, "UNMATCHED", 3.0)
+    beads = pairs(aligner.align_features(src, tgt))
+    assert ((), (2,)) in beads and ((1,), (1,)) in beads and ((3,), (4,)) in beads
