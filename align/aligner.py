@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextvars
 import itertools
 import math
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from copy import copy
@@ -63,6 +62,7 @@ class _Side:
         self.skip = np.where(furniture, P.SKIP_FURNITURE, P.SKIP)
         self.hard, self.soft = hard, soft
         self._distinct: dict[int, np.ndarray] = {}
+        self._matchable: np.ndarray | None = None
         if splits is None:
             splits = (np.full((self.n, 1), np.nan), np.zeros((self.n, 1)), np.zeros(self.n, dtype=np.int64))
         self.splits, self.split_bonus, self.split_count = splits
@@ -104,7 +104,7 @@ class _Side:
 
     def matchable_in(self, other: "_Side") -> np.ndarray:
         """Per sentence: its distinct keys that OTHER holds somewhere (made once per side)."""
-        if getattr(self, "_matchable", None) is None:
+        if self._matchable is None:
             self._matchable = _matchable(self, other)
         return self._matchable
 
@@ -222,10 +222,19 @@ class _AnchorScores:
         self.n_rows, self.n_cols = S.n + 1, T.n + 1
         self.hard = _key_hits(S, T, lo, W, "hard")
         self.soft = _key_hits(S, T, lo, W, "soft")
+        self._pairs_matched: np.ndarray | None = None
 
     def matches(self, a: int, b: int):
         return tuple(_bead_matches(hits, a, b, self.lo, self.W, self.n_rows, self.n_cols)
                      for hits in (self.hard, self.soft))
+
+    def pairs_matched(self) -> np.ndarray:
+        """Per band cell: whether the two sentences of the 1-1 bead ending there share a key
+        (made once: every 1-n and n-1 bead type asks, aligner._unmatched)."""
+        if self._pairs_matched is None:
+            hm, sm = self.matches(1, 1)
+            self._pairs_matched = (hm + sm) > 0
+        return self._pairs_matched
 
 
 def _bead_matches(hits, a: int, b: int, lo: np.ndarray, W: int, n_rows: int, n_cols: int) -> np.ndarray:
@@ -306,7 +315,7 @@ def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: i
 
 
 def _compiled_cost_tensor(compiled, scores, S, T, lo, W, model, types):
-    type_a, type_b = (np.array(x, dtype=np.int64) for x in zip(*types))
+    type_a, type_b = dp._type_arrays(types)
 
     def side(X, spans):
         dist = np.zeros((max(spans) + 1, X.n + 1))
@@ -342,8 +351,7 @@ def _unmatched(scores: _AnchorScores, S: _Side, T: _Side, lo, W: int, i, j, a: i
     """Per cell of a 1-n (n-1) bead: the sentences of its several side that share no key with its
     one sentence although they hold at least P.MATCHABLE keys the other document has. Such a
     sentence is likelier one the other side left out than part of a join."""
-    hm, sm = scores.matches(1, 1)
-    matched = (hm + sm) > 0               # the 1-1 bead of each pair of sentences in the band
+    matched = scores.pairs_matched()
     out = np.zeros(i.shape)
     for m in range(max(a, b)):
         if a == 1:                        # target sentence j-b+m with source sentence i-1

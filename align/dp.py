@@ -84,6 +84,7 @@ def _viterbi_tables(cost, skip_t, lo, types, n_tgt):
     n_rows, W = skip_t.shape
     rows = _Rows(types, lo, W)
     D = rows.padded(INF)
+    inner = rows.inner(D)
     back = np.full((n_rows, W), -2, dtype=np.int8)  # type index, -1 = from the left (0-1)
     ar = np.arange(W)
     for i in range(n_rows):
@@ -110,8 +111,8 @@ def _viterbi_tables(cost, skip_t, lo, types, n_tgt):
         pos = np.maximum.accumulate(np.where(Z <= run, ar, 0))
         back[i] = np.where(pos == ar, arg, -1)
         row[lo[i] + ar > n_tgt] = INF
-        rows.inner(D)[i] = row
-    return rows.inner(D), back
+        inner[i] = row
+    return inner, back
 
 
 class _Rows:
@@ -121,7 +122,7 @@ class _Rows:
     (inf for costs, -inf for log weights) instead of needing a mask."""
 
     def __init__(self, types, lo, W):
-        self.a, self.b = (np.array(x, dtype=np.int64) for x in zip(*types))
+        self.a, self.b = _type_arrays(types)
         self.lo = np.asarray(lo, dtype=np.int64)
         self.n_rows, self.W = len(lo), W
         step = int(np.diff(self.lo).max(initial=0)) * int(self.a.max())
