@@ -342,3 +342,21 @@ def test_short_headings_between_blank_lines_stay_apart():
             "Each of them keeps records of its priests going back to the tenth century at least.\n")
     assert [s.text for s in segment_text(text, "en")][1:5] == [
         "Buddhism", "Shinto", "Usa-jingu Shrine", "Hakozaki-gu Shrine"]
+
+
+def test_ja_heading_before_a_line_starting_with_a_number():
+    # pdftotext of a kyoto-dev biography: the heading 生涯 and a paragraph whose first line starts
+    # with a year, no blank line between them. A Latin word or number is unbreakable only up to
+    # its last ASCII character: 1420 would have fitted after 生涯, so the line break was a
+    # paragraph end (taking the whole line up to a space as one word glued the heading on).
+    text = ("代表作は、「山水長巻」「夏冬山水図」「天橋立図」「破墨山水」「慧可断臂の図」「秋冬山水」などがある。弟子に、\n"
+            "秋月、宗淵、等春らがいる。\n\n"
+            "生涯\n"
+            "1420年備中国赤浜（現在の岡山県総社市）に生まれる。生家は小田氏という武家とされてい\n"
+            "る。\n")
+    assert JA.first_unbreakable("1420年備中国赤浜") == "1420"
+    assert JA.first_unbreakable("ASEAN諸国との") == "ASEAN"
+    assert JA.first_unbreakable("、とともに") == "、"
+    sentences = [s.text for s in segment_text(text, "ja")]
+    assert "生涯" in sentences
+    assert "1420年備中国赤浜（現在の岡山県総社市）に生まれる。" in sentences

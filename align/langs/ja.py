@@ -13,6 +13,7 @@ _OPEN = "「『（(【〈《〔［[｛{"
 _CLOSE = "」』）)】〉》〕］]｝}"
 _CLOSE_QUOTES = _CLOSE + "”’\"'"
 _END = "。！？!?"
+_LATIN_WORD = re.compile(r"[!-~]+")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Runs that may be numerals: digits (with , and .) and kanji numerals, mixed: 2025, 七十, 3億5千万.
 _NUMERAL_RUN = re.compile(r"(?:[0-9][0-9,.]*|[〇零一二三四五六七八九十百千万億兆])+")
@@ -117,8 +118,12 @@ class Japanese(Language):
         k = 1
         while k < len(line) and (line[k] in _END or line[k] in _CLOSE_QUOTES or line[k] in "、，,・ー"):
             k += 1
-        if line[:1].isascii():
-            return line.split(" ", 1)[0]  # a Latin word or a number runs to its end
+        latin = _LATIN_WORD.match(line)
+        if latin:
+            # a Latin word or a number runs to its end, and no further: 1420年 may break before 年
+            # (the whole rest of the line up to a space made every line after a heading a
+            # continuation of it)
+            return latin.group()
         return line[:k]
 
     def join_lines(self, a: str, b: str) -> str:
