@@ -604,10 +604,46 @@ class Bench:
         return record
 
 
+def unit_ceiling(units_dir: Path, docs: list[str], src: str, tgt: str) -> dict:
+    """What raw_eval.py's unit scoring allows an aligner that pairs sentences: a unit holding two
+    sentences or more on both sides (a FLORES item of two sentences, split alike in both languages)
+    is right only as one bead, and a sentence aligner gives it one bead per sentence pair. Counting
+    min(sentences) beads for such a unit and every other unit right gives the strict F1 a perfect
+    sentence aligner would be scored, with sentences as aligntm's segmenter cuts each unit alone (in
+    its document a unit may segment otherwise: an estimate, not a bound)."""
+    from align.document import segment_text
+    units = both = beads = 0
+    for d in docs:
+        path = units_dir / f"{d}.json"
+        if not path.is_file():
+            continue
+        for a, b in json.loads(path.read_text(encoding="utf-8"))["units"]:
+            if not (a.strip() and b.strip()):
+                continue
+            units += 1
+            k = min(_worded(segment_text(a, src)), _worded(segment_text(b, tgt)))
+            if k >= 2:
+                both += 1
+                beads += k
+            else:
+                beads += 1
+    right = units - both
+    p, r = (right / beads if beads else 0.0), (right / units if units else 0.0)
+    return {"units": units, "units_split_on_both_sides": both,
+            "ceiling_f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def _worded(sentences) -> int:
+    """Sentences holding a letter or digit: a unit that starts with a stray "." (one FLORES Lao item
+    does) is one sentence in its document, where the "." ends the sentence before."""
+    return sum(1 for s in sentences if any(c.isalnum() for c in s.text))
+
+
 # --- output -----------------------------------------------------------------------------
 
 def print_table(rows: list[dict]) -> None:
-    head = ["set", "format", "docs", "failed", "strict F1", "lax F1", "F1 ok docs", "1/line F1", "secs", "note"]
+    head = ["set", "format", "docs", "failed", "strict F1", "lax F1", "F1 ok docs", "1/line F1", "ceiling", "secs",
+            "note"]
     table = []
     for r in rows:
         a = r.get("run") or {}
@@ -616,7 +652,8 @@ def print_table(rows: list[dict]) -> None:
         table.append([r["set"], r["format"], _f(r["docs"], "{:d}"),
                       _f(len(a["failed_docs"]) if "failed_docs" in a and "strict_f1" in a else None, "{:d}"),
                       _f(a.get("strict_f1")), _f(a.get("lax_f1")), _f(only.get("strict_f1")),
-                      _f(ref.get("strict_f1")), _f(a.get("seconds"), "{:.1f}"), r.get("note", "")])
+                      _f(ref.get("strict_f1")), _f((r.get("ceiling") or {}).get("ceiling_f1")),
+                      _f(a.get("seconds"), "{:.1f}"), r.get("note", "")])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *table)]
     left = {0, 1, len(head) - 1}
     fmt = lambda cells: "  ".join(c.ljust(w) if i in left else c.rjust(w)
@@ -819,10 +856,13 @@ def bench(args) -> int:
                     row["note"] = f"{len(failed)} failed" + (f": {common}" if k == len(failed) else
                                                             f", {k} with: {common}")
                 row["reference"] = b.reference(s, n)
+                row["ceiling"] = unit_ceiling(cache / "units", s.docs[:n], s.src, s.tgt)
                 ref = row["reference"].get("strict_f1")
                 log(f"   {fmt}: strict F1 {record['strict_f1']:.4f}, lax F1 {record['lax_f1']:.4f}, "
                     f"{len(failed)} of {n} failed, {record['seconds']:.1f} s"
-                    + ("" if ref is None else f" (one sentence per line: {ref:.4f})"))
+                    + ("" if ref is None else f" (one sentence per line: {ref:.4f})")
+                    + f"; ceiling {row['ceiling']['ceiling_f1']:.4f} ({row['ceiling']['units_split_on_both_sides']} "
+                      f"of {row['ceiling']['units']} units hold several sentences on both sides)")
     finally:
         if not args.keep:
             shutil.rmtree(out_root, ignore_errors=True)
@@ -831,7 +871,11 @@ def bench(args) -> int:
     print_table(rows)
     print(f"\nstrict/lax F1: raw_eval.py score over the translation units of all the documents (failed "
           f"ones count as missing); F1 ok docs: strict F1 over the documents that aligned; 1/line F1: "
-          f"strict F1 (`aligntm score`) of the same documents given one sentence per line; "
+          f"strict F1 (`aligntm score`) of the same documents given one sentence per line; ceiling: the "
+          f"strict F1 over units a perfect sentence aligner would be scored (a unit of two sentences or "
+          f"more on both sides is right only as one bead, and sentence pairs make one bead each; "
+          f"sentences as `aligntm segment` cuts a unit alone, so a run keeping some such unit in one "
+          f"bead, say sentences inside one quotation, scores a little above it); "
           f"secs: wall time of `aligntm batch -j {args.jobs}`")
     for line in skip_lines:
         print(f"note: {line}")
