@@ -7,6 +7,7 @@ from typing import Iterator
 
 from . import params as P
 from .aligner import Bead, align_features
+from .cognates import with_han_keys
 from .document import Document, load_documents, make_document, prepare_features
 from .lexicon import Lexicon, training_pairs
 
@@ -33,10 +34,13 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
     LEXICON: True: learn a lexicon from a first alignment of this pair and align again with it
     (align/lexicon.py); a `Lexicon` (say, learned from a whole batch): use it; False: one pass."""
     prepare_features([src, tgt])   # both at once: long documents on every core
-    if length_only or lexicon is False or max(len(src.sentences), len(tgt.sentences)) > P.LEXICON_MAX_SENTENCES:
+    if length_only:
         return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
+    src_features, tgt_features = with_han_keys(src.features, src.texts, src.lang, tgt.features, tgt.texts, tgt.lang)
+    if lexicon is False or max(len(src.sentences), len(tgt.sentences)) > P.LEXICON_MAX_SENTENCES:
+        return Alignment(src, tgt, align_features(src_features, tgt_features))
     if lexicon is True:
-        first = align_features(src.features, tgt.features)
+        first = align_features(src_features, tgt_features)
         pairs = training_pairs(src.lang, tgt.lang, src.texts, tgt.texts, first)
         if len(pairs) < P.LEXICON_MIN_BEADS or all(b.confidence >= P.LEXICON_MIN_CONFIDENCE for b in first):
             return Alignment(src, tgt, first)  # too few pairs to learn from: words co-occur by chance
@@ -47,8 +51,8 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
     # of a kyoto-dev batch's time and cost strict F1 0.9889 -> 0.9879; keeping the first pass's
     # sure beads fixed and realigning only between them was faster still (a 1k pair 4.3 -> 3.2 s)
     # but lost more: kyoto-dev 0.9862, bsd-dev 0.9990, ko-en 0.9784, th-en 0.9844, ja-th 0.9745.
-    return Alignment(src, tgt, align_features(lexicon.annotate(src.features, src.texts, src.lang, "src"),
-                                              lexicon.annotate(tgt.features, tgt.texts, tgt.lang, "tgt")))
+    return Alignment(src, tgt, align_features(lexicon.annotate(src_features, src.texts, src.lang, "src"),
+                                              lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt")))
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,

@@ -209,7 +209,9 @@ def update_review(path, langs=(), presegmented=None) -> tuple[int, int]:
     confirmed = [r for r in state.rows if r["status"] == "confirmed"]
     kept_rows, fixed = _kept_confirmed(state.rows, header["languages"], new_text)
     src, tgt = docs
-    beads = align_features(src.features, tgt.features, fixed=[ids for ids, _ in kept_rows])
+    from ..cognates import with_han_keys
+    beads = align_features(*with_han_keys(src.features, src.texts, src.lang, tgt.features, tgt.texts, tgt.lang),
+                           fixed=[ids for ids, _ in kept_rows])
     kept_by_ids = {tuple(map(tuple, ids)): row for ids, row in kept_rows}
     rows = []
     for bead in beads:
@@ -510,16 +512,21 @@ def _run_windows(rows, a: int, b: int, languages, pivot, features, above: bool =
 def _realigned(span: list[dict], languages, pivot, features) -> list[dict]:
     """SPAN's sentences aligned again (rows of the aligner's beads or pivot units)."""
     from ..aligner import align_features
+    from ..cognates import with_han_keys
     sentences = {lang: [s for row in span for s in row["cells"][lang]] for lang in languages}
+
+    def aligned(a: str, b: str):
+        return align_features(*with_han_keys(features(a, sentences[a]), [s["text"] for s in sentences[a]],
+                                             get_language(a), features(b, sentences[b]),
+                                             [s["text"] for s in sentences[b]], get_language(b)))
     if pivot and len(languages) > 2:
         from ..pivot import join_on_pivot
-        pairwise = {lang: align_features(features(lang, sentences[lang]), features(pivot, sentences[pivot]))
-                    for lang in languages if lang != pivot}
+        pairwise = {lang: aligned(lang, pivot) for lang in languages if lang != pivot}
         groups = [({lang: tuple(u.sentences.get(lang, ())) for lang in languages}, u.confidence, [], [])
                   for u in join_on_pivot(pairwise, len(sentences[pivot]), pivot)]
     else:
         src, tgt = languages[:2]
-        beads = align_features(features(src, sentences[src]), features(tgt, sentences[tgt]))
+        beads = aligned(src, tgt)
         groups = [({src: b.src, tgt: b.tgt}, b.confidence, b.matched, b.conflicts) for b in beads]
     out = []
     for ids, confidence, matched, conflicts in groups:
