@@ -70,6 +70,8 @@ def test_training_pairs_are_the_confident_one_to_one_beads():
     ("en", "The Government's plan, 2025.", {"the", "government", "plan", "2025"}),
     ("zh", "政府计划", {"政府", "府计", "计划"}),
     ("th", "รัฐบาล ASEAN", {"รัฐบ", "ัฐบา", "ฐบาล", "asean"}),
+    # Korean writes particles onto its words: 정부는 and 정부가 share the bigram 정부
+    ("ko", "정부는 경제 ASEAN", {"정부", "부는", "경제", "asean"}),
 ])
 def test_words_of_each_script(code, text, expected):
     words = get_language(code).words(text)

@@ -46,7 +46,11 @@ class Features:
 
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 # scripts written without spaces, whose word-like units are character n-grams: (n, ...)
-_NGRAM = {"Jpan": 2, "Hans": 2, "Hant": 2, "Hani": 2}
+_NGRAM = {"Jpan": 2, "Hans": 2, "Hant": 2, "Hani": 2, "Kore": 2}
+# spaced scripts whose words carry particles and endings, cut into n-grams like unspaced ones.
+# Hangul syllable bigrams instead of words (strict F1): ko-en 0.9854 -> 0.9919, ja-ko 0.9886 -> 0.9892
+# (both words and bigrams: 0.9919, 0.9875)
+_AGGLUTINATED = {"Kore"}
 
 
 # A reader's mark at the end of a line: the line ends inside a word broken at a soft hyphen.
@@ -121,10 +125,12 @@ class Language:
         """Word-like units of TEXT for the lexicon learned from the documents (align/lexicon.py):
         lower-cased words of two characters or more; in scripts without spaces between words,
         overlapping character bigrams (Han, kana) or trigrams (Thai, Lao, Khmer, Burmese), which
-        need no dictionary."""
+        need no dictionary. Korean spaces its words but writes their particles and endings onto
+        them (정부는, 정부가, 정부의): its words are cut into syllable bigrams too."""
         out = set()
         for w in _WORD.findall(text.lower()):
-            if self.spaced or w.isascii():  # a Latin word in Japanese or Thai text is a word
+            # a Latin word in Japanese or Thai text is a word
+            if (self.spaced and self.script not in _AGGLUTINATED) or w.isascii():
                 if len(w) >= 2:
                     out.add(w)
                 continue
