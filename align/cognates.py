@@ -56,6 +56,16 @@ def with_han_keys(src: list[Features], src_texts: list[str], src_lang: Language,
     return _annotated(src, grams_s, df), _annotated(tgt, grams_t, df)
 
 
+def covered_pairs(a: Language, b: Language) -> Callable[[str, str], bool] | None:
+    """For the learned lexicon (Lexicon.without): whether a word pair is one these keys already
+    match, a Han bigram spelled alike once folded (規模 and 规模); None when the pair gets no keys
+    of that kind."""
+    if not (writes_han(a) and writes_han(b)):
+        return None
+    fold_a, fold_b = _to_simplified(a.script), _to_simplified(b.script)
+    return lambda x, y: _folded([x], fold_a) == _folded([y], fold_b)
+
+
 def _unit_makers(a: Language, b: Language) -> tuple[Callable[[list[str]], list[Units]], ...] | None:
     if writes_han(a) and writes_han(b):
         return (lambda texts: _han_units(texts, a.script)), (lambda texts: _han_units(texts, b.script))

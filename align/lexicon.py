@@ -99,6 +99,19 @@ class Lexicon:
             frequency[key] = int(n_s[i])
         return cls(src, tgt, frequency)
 
+    def without(self, covered) -> "Lexicon":
+        """This lexicon without the word pairs COVERED(source word, target word) says other anchor
+        keys match already (規模 = 规模 between Japanese and Chinese: align/cognates.py), so that
+        the same evidence is not counted twice. COVERED None: this lexicon."""
+        if covered is None:
+            return self
+        drop = {key for word, key in self.src.items() if covered(word, key[len(word) + 3:])}
+        if not drop:
+            return self
+        tgt = {w: [k for k in keys if k not in drop] for w, keys in self.tgt.items()}
+        return Lexicon({w: k for w, k in self.src.items() if k not in drop}, {w: ks for w, ks in tgt.items() if ks},
+                       {k: n for k, n in self.frequency.items() if k not in drop})
+
     def annotate(self, features: list[Features], texts: list[str], lang: Language, side: str) -> list[Features]:
         """FEATURES with the lexicon's keys of each sentence added as soft anchors (at most
         LEXICON_KEYS, the rarest: many keys would reward beads of many sentences)."""

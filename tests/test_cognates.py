@@ -93,3 +93,17 @@ def test_shared_words_find_the_sentence_left_out(monkeypatch, target, lang, bead
     monkeypatch.setattr(P, "HAN_KEYS", 0)
     without = align_texts(JA, target, "ja", lang, presegmented=True).beads
     assert [(b.src, b.tgt) for b in without] != GOLD
+
+
+def test_the_lexicon_drops_pairs_the_characters_match_already():
+    # 規模 = 规模 is an h: key already; learned again as d:規模=规模 it counted the same evidence twice
+    from align.cognates import covered_pairs
+    from align.langs import get_language
+    from align.lexicon import Lexicon
+    learned = Lexicon({"規模": "d:規模=规模", "有名": "d:有名=闻名"},
+                      {"规模": ["d:規模=规模"], "闻名": ["d:有名=闻名"]}, {"d:規模=规模": 3, "d:有名=闻名": 2})
+    kept = learned.without(covered_pairs(get_language("ja"), get_language("zh")))
+    assert kept.src == {"有名": "d:有名=闻名"} and kept.tgt == {"闻名": ["d:有名=闻名"]}
+    assert set(kept.frequency) == {"d:有名=闻名"}
+    assert covered_pairs(get_language("ja"), get_language("en")) is None
+    assert learned.without(None) is learned
