@@ -81,6 +81,14 @@ def test_words_of_each_script(code, text, expected):
         assert words == expected
 
 
+def test_japanese_words_are_bigrams_and_content_words():
+    words = get_language("ja").words("新しい技術を使った。")
+    assert "技術" in words                          # bigrams and MeCab's nouns alike
+    assert {"使う", "新しい"} <= words               # 使った by its lemma: words no bigram gives
+    assert "を使" in words                          # bigrams still run across word boundaries
+    assert not any(w in words for w in ("を", "た"))  # particles and endings are no words
+
+
 def test_a_short_pair_aligned_alone_learns_nothing():
     # 3 sentences: far under LEXICON_MIN_BEADS, so the result is the one-pass alignment
     ja = "日本とラオスは協力する。両国は会談した。首脳は合意した。"

@@ -13,6 +13,7 @@ _OPEN = "「『（(【〈《〔［[｛{"
 _CLOSE = "」』）)】〉》〕］]｝}"
 _CLOSE_QUOTES = _CLOSE + "”’\"'"
 _END = "。！？!?"
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "副詞"})
 _LATIN_WORD = re.compile(r"[!-~]+")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Runs that may be numerals: digits (with , and .) and kanji numerals, mixed: 2025, 七十, 3億5千万.
@@ -195,6 +196,19 @@ class Japanese(Language):
             pos = text.index(sentence.text, pos) + len(sentence.text)
             ends.append(pos)
         return ends
+
+    def words(self, text: str) -> set[str]:
+        """The character bigrams of Language.words and MeCab's content words (nouns, verbs,
+        adjectives, adverbs; by lemma, so 使った and 使う are one word): a bigram runs across word
+        boundaries (協力を, を強), a word does not. Strict F1 with both, against bigrams alone:
+        kyoto-dev-noisy 0.9716 -> 0.9728, ja-th 0.9838 -> 0.9849, ja-vi 0.9838 -> 0.9849, ja-zh
+        0.9914 -> 0.9930, the other ja sets unchanged; words alone lost on ja-vi (0.9822), wmt21."""
+        out = super().words(text)
+        for t in tokenize(fold(text)):
+            if t.pos1 in _CONTENT_POS and t.pos2 not in ("数詞", "非自立可能") and \
+                    (len(t.surface) >= 2 or _JA_CHAR.match(t.surface)):
+                out.add((t.lemma or t.surface).lower())
+        return out
 
     def share_of_script(self, text: str) -> float:
         letters = [c for c in text if c.isalpha()]
