@@ -110,3 +110,16 @@ def test_batch_lexicon_pass_repairs_beads_on_a_pair_without_shared_script(run_cl
         assert code == 0, err
         scores[name] = json.loads(out)["strict"]["f1"]
     assert scores["two"] > scores["one"] + 0.002, scores
+
+
+def test_japanese_words_read_from_the_features_tokens():
+    # the content words MeCab found while the features were made are used again, not recomputed
+    from align.langs import ja as ja_module
+    from align.langs.base import Sentence
+    ja = get_language("ja")
+    text = "新しい技術を使って経済協力を強化した。"
+    ja_module._CONTENT_WORDS.pop(text, None)
+    fresh = ja.words(text)
+    ja.features([Sentence(text)])
+    assert text in ja_module._CONTENT_WORDS
+    assert ja.words(text) == fresh
