@@ -137,6 +137,7 @@ _FORKED_DOCUMENTS: list[Document] = []
 
 def _piece_features(n: int, start: int):
     d = _FORKED_DOCUMENTS[n]
+    Language.keeps_words = False   # this process only computes features: nothing asks for words
     return _pack(_features_of(d.lang.code, d.sentences[start:start + FEATURE_PIECE]))
 
 

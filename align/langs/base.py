@@ -65,6 +65,9 @@ class Language:
     script = "Latn"  # ISO 15924
     spaced = True    # words separated by spaces
     joiner = " "  # how sentences of one bead are joined in outputs
+    # whether features() may keep what it learns of each sentence for words() (the lexicon) to
+    # read later: False in the forked processes that compute features only (document.py)
+    keeps_words = True
 
     # -- normalising -------------------------------------------------------------------
     def ends_sentence(self, line: str) -> bool:
