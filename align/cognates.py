@@ -21,6 +21,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Callable
 
+from anyascii import anyascii
+
 from . import params as P
 from .langs import Features, Language
 
@@ -113,7 +115,6 @@ def _vietnamese_units(texts: list[str]) -> list[Units]:
 
 def _vietnamese_syllables(phrase: str) -> list[str]:
     # tone marks and the placement conventions of hoà / hòa aside: lower-case ASCII
-    from anyascii import anyascii
     return anyascii(phrase).lower().split()
 
 
