@@ -307,6 +307,8 @@ def _cost_tensor(scores: _AnchorScores, S: _Side, T: _Side, lo: np.ndarray, W: i
         if min(a, b) == 1 and max(a, b) > 1:
             c -= _split_bonus(S, T, i, j, a, b)
             c += P.UNMATCHED * _unmatched(scores, S, T, lo, W, i, j, a, b)
+        elif (a, b) == (1, 1):
+            c += P.UNMATCHED_PAIR * _unmatched_pair(scores.pairs_matched()[ok], S, T, i, j)
         cost[t][ok] = c
     skip_t = np.zeros((n_rows, W))
     jj = J.clip(1, max(T.n, 1)) - 1
@@ -328,7 +330,7 @@ def _compiled_cost_tensor(compiled, scores, S, T, lo, W, model, types):
                                 *side(S, type_a), *side(T, type_b), *scores.hard, *scores.soft,
                                 model.ratio, model.variance, P.LENGTH_DOF, P.HARD_MATCH, P.HARD_MISS,
                                 P.SOFT_MATCH, P.SPLIT_TOLERANCE, S.matchable_in(T), T.matchable_in(S),
-                                P.UNMATCHED, P.MATCHABLE)
+                                P.UNMATCHED, P.MATCHABLE, P.UNMATCHED_PAIR, P.MATCHABLE_PAIR)
 
 
 def _skip_sum(side: _Side, i: np.ndarray, a: int) -> np.ndarray:
@@ -365,6 +367,12 @@ def _unmatched(scores: _AnchorScores, S: _Side, T: _Side, lo, W: int, i, j, a: i
         hit[inside] = matched[row[inside], col[inside]]
         out += ~hit & (counts[sentence] >= P.MATCHABLE)
     return out
+
+
+def _unmatched_pair(matched: np.ndarray, S: _Side, T: _Side, i, j) -> np.ndarray:
+    """Per cell of a 1-1 bead: whether its two sentences share no key although each holds at
+    least P.MATCHABLE_PAIR keys the other document has (MATCHED: whether they share one)."""
+    return ~matched & (S.matchable_in(T)[i - 1] >= P.MATCHABLE_PAIR) & (T.matchable_in(S)[j - 1] >= P.MATCHABLE_PAIR)
 
 
 def _split_bonus(S: _Side, T: _Side, i, j, a, b) -> np.ndarray:

@@ -284,7 +284,7 @@ def _type_cost(cost, a, b, prior, hm, sm, lo, W, n_tgt,
                len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
                len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
                ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
-               matched11, matchable_s, matchable_t, unmatched, matchable):
+               matched11, matchable_s, matchable_t, unmatched, matchable, unmatched_pair, matchable_pair):
     """COST[i, k] of the beads of type (a, b), their anchor matches given (HM, SM): rows on
     every core (the length cost's log1p is most of the tensor's time)."""
     n_rows = cost.shape[0]
@@ -329,6 +329,9 @@ def _type_cost(cost, a, b, prior, hm, sm, lo, W, n_tgt,
                         col = j - lo[row]
                         if 0 <= col < W and not matched11[row, col] and matchable_s[i - a + m] >= matchable:
                             c += unmatched
+            elif a == 1 and b == 1:        # aligner._unmatched_pair
+                if not matched11[i, k] and matchable_s[i - 1] >= matchable_pair and matchable_t[j - 1] >= matchable_pair:
+                    c += unmatched_pair
             cost[i, k] = c
 
 
@@ -338,7 +341,7 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
                 len_t, cum_t, skip_t, dist_t, splits_t, bonus_t, count_t,
                 hard_ids, hard_ss, hard_ts, hard_w, soft_ids, soft_ss, soft_ts, soft_w,
                 ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
-                matchable_s, matchable_t, unmatched, matchable):
+                matchable_s, matchable_t, unmatched, matchable, unmatched_pair, matchable_pair):
     """aligner._cost_tensor cell by cell, with no array the size of the band but the tensor:
     COST[t, i, k] of the bead types[t] ending at (i, lo[i]+k) (float32; inf where there is no
     such bead) and SKIP[i, k] of the 0-1 bead ending there. The cost of a bead: its prior, the
@@ -379,5 +382,5 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
                    len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
                    len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
                    ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
-                   matched11, matchable_s, matchable_t, unmatched, matchable)
+                   matched11, matchable_s, matchable_t, unmatched, matchable, unmatched_pair, matchable_pair)
     return cost, skip

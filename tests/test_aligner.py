@@ -144,3 +144,30 @@ def test_a_sentence_sharing_no_key_with_its_partner_is_left_out_rather_than_join
     monkeypatch.setattr(params, "UNMATCHED", 3.0)
     beads = pairs(aligner.align_features(src, tgt))
     assert ((), (2,)) in beads and ((1,), (1,)) in beads and ((3,), (4,)) in beads
+
+
+@pytest.mark.parametrize("dp_path", ["python", "compiled"])
+def test_a_pair_of_sentences_sharing_no_key_though_both_could_costs_unmatched_pair(monkeypatch, dp_path):
+    # Source 1 and target 1 each hold two keys the other document has, and share none: their 1-1
+    # bead costs UNMATCHED_PAIR more. Source 2 / target 2 share one; source 3 holds one key only.
+    src = feats([40, 40, 40, 40], soft={0: ["w:a", "w:b"], 1: ["w:c", "w:d"], 2: ["w:e", "w:f"], 3: ["w:g"]})
+    tgt = feats([40, 40, 40, 40], soft={0: ["w:c", "w:d"], 1: ["w:a", "w:b"], 2: ["w:e", "w:x"], 3: ["w:h"]})
+    monkeypatch.setenv("ALIGNTM_DP", dp_path)
+    model = aligner.estimate_length_model(src, tgt)
+    costs = []
+    for extra in (0.0, params.UNMATCHED_PAIR):
+        monkeypatch.setattr(params, "UNMATCHED_PAIR", extra)
+        vocabulary: dict = {}
+        S, T = aligner._Side.from_features(src, vocabulary), aligner._Side.from_features(tgt, vocabulary)
+        with aligner.dp.compiled_for(10_000 if dp_path == "compiled" else 0):
+            lo, W, cost, _ = aligner._search_space(S, T, model)
+        assert (lo == 0).all()   # a whole search: column k is target sentence k
+        costs.append(cost[params.BEAD_TYPES.index((1, 1))].astype(float))
+    added = np.subtract(costs[1], costs[0], out=np.zeros_like(costs[0]), where=np.isfinite(costs[0]))
+    assert params.UNMATCHED_PAIR > 0
+    # the bead (i-1, k-1) ends at cell (i, k)
+    assert added[2, 2] == pytest.approx(params.UNMATCHED_PAIR)       # source 1, target 1
+    assert added[1, 1] == pytest.approx(params.UNMATCHED_PAIR)       # source 0, target 0
+    assert added[2, 1] == 0 and added[1, 2] == 0                      # they share c, d / a, b
+    assert added[3, 3] == 0                                           # they share e
+    assert added[4, 4] == 0 and added[4, 1] == 0                      # source 3: one key only
