@@ -325,6 +325,17 @@ def test_length_counts_grapheme_clusters(code, text, length):
     assert get_language(code).sentence_features(text).length == length
 
 
+@pytest.mark.parametrize("code", ["zh", "zh-Hant"])
+def test_a_latin_letter_in_chinese_counts_a_fraction_of_a_han_character(code):
+    # a name glossed in Latin letters is spelled as in English, three letters to a Han character
+    from align import params
+    chinese = get_language(code)
+    gloss = "（Hifikepunye Pohamba）"              # 18 letters, full-width brackets
+    assert chinese.sentence_features("波汉巴" + gloss).length == pytest.approx(3 + 2 + 18 * params.LATIN_IN_HAN)
+    assert chinese.sentence_features("波汉巴（Ｐｏｈａｍｂａ）").length == pytest.approx(5 + 7 * params.LATIN_IN_HAN)
+    assert get_language("th").sentence_features("ไทย Pohamba").length == 3 + 7   # not in other scripts
+
+
 def test_length_of_precomposed_and_decomposed_text_is_the_same():
     fr = get_language("fr")
     text = "Élève à l'école, déjà prêt."

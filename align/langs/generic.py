@@ -24,11 +24,16 @@ from functools import lru_cache
 import regex
 
 from .. import anchors as A
+from .. import params as P
 from ..fold import fold
 from . import cldr, scripts
 from .scripts import grapheme_prefix, graphemes
 from .base import Features, Language, Sentence
 from .tags import Tag
+
+_HAN = ("Hans", "Hant", "Hani")
+# a Latin letter, full-width too (a name glossed in Chinese text: 波汉巴（Hifikepunye Pohamba）)
+_LATIN_LETTER = regex.compile(r"\p{Latin}")
 
 # A run of sentence terminals, then closing quotes and brackets.
 # „Wir kommen.“ closes with a Pi quote; French puts a space before » (« Nous venons. »).
@@ -232,6 +237,8 @@ class Generic(Language):
         self._names(folded, soft)
         soft.update(A.punctuation_keys(folded))
         length = graphemes(text)
+        if self.script in _HAN:
+            length -= (1 - P.LATIN_IN_HAN) * len(_LATIN_LETTER.findall(text))
         points, sentence = self._split_points(text)
         before = grapheme_prefix(text) if points else [0]   # shares of the length before each point
         fractions = tuple(before[p] / before[-1] for p in points) if before[-1] else ()
