@@ -447,12 +447,35 @@ def _band(S: _Side, T: _Side, model: LengthModel):
     return lo, W
 
 
-def _search_space(S: _Side, T: _Side, model, lo=None, W=None, scores=None):
+def _search_space(S: _Side, T: _Side, model, lo=None, W=None, scores=None, lexical=None):
     if lo is None:
         lo, W = _band(S, T, model)
     scores = scores or _AnchorScores(S, T, lo, W)
     cost, skip_t = _cost_tensor(scores, S, T, lo, W, model, P.BEAD_TYPES)
+    if lexical is not None:
+        _add_lexical(cost, lo, W, *lexical, P.BEAD_TYPES)
     return lo, W, cost, skip_t
+
+
+def _add_lexical(cost, lo, W: int, forward: np.ndarray, backward: np.ndarray, types) -> None:
+    """COST less P.LEXICAL_WEIGHT times the translation model's score of each bead
+    (align/translation_model.py): per target sentence, the best score given one of the bead's
+    source sentences, and per source sentence the best given one of its target sentences."""
+    n_rows, n_cols = forward.shape[0] + 1, forward.shape[1] + 1
+    I = np.repeat(np.arange(n_rows), W)
+    J = (lo[:, None] + np.arange(W)[None, :]).ravel()
+    for t, (a, b) in enumerate(types):
+        if not a or not b:
+            continue
+        ok = (I >= a) & (J >= b) & (J < n_cols)
+        i, j = I[ok], J[ok]
+        score = np.zeros(len(i), dtype=np.float32)
+        for db in range(b):
+            score += np.max([forward[i - a + da, j - b + db] for da in range(a)], axis=0)
+        for da in range(a):
+            score += np.max([backward[i - a + da, j - b + db] for db in range(b)], axis=0)
+        flat = cost[t].reshape(-1)
+        flat[np.flatnonzero(ok)] -= P.LEXICAL_WEIGHT * score
 
 
 def _path_to_beads(path, types) -> list[Bead]:
@@ -460,14 +483,14 @@ def _path_to_beads(path, types) -> list[Bead]:
     return [Bead(tuple(range(i - a, i)), tuple(range(j - b, j))) for (a, b), (_, i, j) in zip(spans, path)]
 
 
-def _viterbi_beads(S: _Side, T: _Side, model, lo=None, W=None, scores=None):
-    lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores)
+def _viterbi_beads(S: _Side, T: _Side, model, lo=None, W=None, scores=None, lexical=None):
+    lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores, lexical)
     path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, T.n)
     return _path_to_beads(path, P.BEAD_TYPES)
 
 
 def align_features(src: list[Features], tgt: list[Features], length_only: bool = False,
-                   fixed=None, model: LengthModel | None = None) -> list[Bead]:
+                   fixed=None, model: LengthModel | None = None, lexical=None) -> list[Bead]:
     """Align two documents given as per-sentence features; every sentence is in exactly one bead.
 
     LENGTH_ONLY ignores anchors and clause split points: a calibrated Gale-Church baseline.
@@ -475,22 +498,25 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     document order. They are kept as they are (confidence 1.0) and the aligner searches only the
     stretches between them, which no bead may cross; a fixed bead with one side empty says that
     sentence has no translation. MODEL: the length model to use (say, the whole document's when
-    realigning a stretch of it); estimated from the documents when None.
+    realigning a stretch of it); estimated from the documents when None. LEXICAL: the translation
+    model's scores of the sentence pairs, (target given source, source given target), each
+    [source sentence, target sentence] (TranslationModel.scores), or None.
     """
     if not src and not tgt:
         return []
     with dp.compiled_for(len(src) + len(tgt)), gcpause.paused():
-        return _align(src, tgt, length_only, fixed, model)
+        return _align(src, tgt, length_only, fixed, model, lexical)
 
 
 
-def _align(src, tgt, length_only, fixed, model) -> list[Bead]:
+def _align(src, tgt, length_only, fixed, model, lexical=None) -> list[Bead]:
     if length_only:
         src, tgt = _lengths_only(src), _lengths_only(tgt)
+        lexical = None
     elif P.DROP_ONE_SIDED_CONVENTIONS:
         src, tgt = _without_conventions(src, tgt)
     fixed = check_fixed(fixed or (), len(src), len(tgt))
-    stretches = [_Stretch(src, tgt, s_ids, t_ids) for s_ids, t_ids in _stretches(fixed, len(src), len(tgt))]
+    stretches = [_Stretch(src, tgt, s_ids, t_ids, lexical) for s_ids, t_ids in _stretches(fixed, len(src), len(tgt))]
     if model is None:
         # Pass 1 with the ratio of total lengths (or of the fixed beads), then the length model
         # re-estimated from its 1-1 beads and a second pass over the same band.
@@ -568,11 +594,14 @@ class _Stretch:
     (consecutive but for those left out). Its band and anchor matches are made with the first
     length model it is given and reused by the second pass."""
 
-    def __init__(self, src, tgt, src_ids: list[int], tgt_ids: list[int]):
+    def __init__(self, src, tgt, src_ids: list[int], tgt_ids: list[int], lexical=None):
         self.src_ids, self.tgt_ids = src_ids, tgt_ids
         self.whole = src_ids == list(range(len(src))) and tgt_ids == list(range(len(tgt)))
         self.src = src if self.whole else [src[i] for i in src_ids]
         self.tgt = tgt if self.whole else [tgt[j] for j in tgt_ids]
+        if lexical is not None and not self.whole:
+            lexical = tuple(m[np.ix_(src_ids, tgt_ids)] for m in lexical)
+        self.lexical = lexical
         self._band = None
 
     def _space(self, model):
@@ -602,7 +631,7 @@ class _Stretch:
         if alone is not None:
             return alone
         S, T, lo, W, scores = self._space(model)
-        return self._global(_viterbi_beads(S, T, model, lo, W, scores))
+        return self._global(_viterbi_beads(S, T, model, lo, W, scores, self.lexical))
 
     def align(self, model) -> list[Bead]:
         """The best beads with their confidence (posterior probability)."""
@@ -610,7 +639,7 @@ class _Stretch:
         if alone is not None:
             return alone
         S, T, lo, W, scores = self._space(model)
-        lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores)
+        lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores, self.lexical)
         path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, T.n)
         beads = _path_to_beads(path, P.BEAD_TYPES)
         _add_confidence(beads, path, cost, skip_t, lo, T.n)

@@ -52,8 +52,13 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
     # sure beads fixed and realigning only between them was faster still (a 1k pair 4.3 -> 3.2 s)
     # but lost more: kyoto-dev 0.9862, bsd-dev 0.9990, ko-en 0.9784, th-en 0.9844, ja-th 0.9745.
     lexicon = lexicon.without(covered_pairs(src.lang, tgt.lang))
-    return Alignment(src, tgt, align_features(lexicon.annotate(src_features, src.texts, src.lang, "src"),
-                                              lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt")))
+    src_words = [src.lang.words(t) for t in src.texts]
+    tgt_words = [tgt.lang.words(t) for t in tgt.texts]
+    # the translation model's scores of every sentence pair (align/translation_model.py)
+    lexical = lexicon.model.scores(src_words, tgt_words) if lexicon.model is not None else None
+    return Alignment(src, tgt, align_features(lexicon.annotate(src_features, src.texts, src.lang, "src", src_words),
+                                              lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words),
+                                              lexical=lexical))
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,

@@ -45,8 +45,9 @@ def training_pairs_sample(pairs: list, limit: int = P.LEXICON_MAX_BEADS) -> list
 class Lexicon:
     """Source word -> key, target word -> keys, and how many training sentences hold each key."""
 
-    def __init__(self, src: dict[str, str], tgt: dict[str, list[str]], frequency: dict[str, int]):
+    def __init__(self, src: dict[str, str], tgt: dict[str, list[str]], frequency: dict[str, int], model=None):
         self.src, self.tgt, self.frequency = src, tgt, frequency
+        self.model = model   # TranslationModel learned from the same pairs, or None
 
     def __len__(self) -> int:
         return len(self.src)
@@ -54,6 +55,14 @@ class Lexicon:
     @classmethod
     def learn(cls, pairs: Iterable[Pair]) -> "Lexicon":
         pairs = list(pairs)
+        lexicon = cls._learn(pairs)
+        if P.LEXICAL_WEIGHT:
+            from .translation_model import TranslationModel
+            lexicon.model = TranslationModel.learn(pairs)
+        return lexicon
+
+    @classmethod
+    def _learn(cls, pairs: list[Pair]) -> "Lexicon":
         n_src, n_tgt = Counter(), Counter()
         for ws, wt in pairs:
             n_src.update(ws)
@@ -110,16 +119,20 @@ class Lexicon:
             return self
         tgt = {w: [k for k in keys if k not in drop] for w, keys in self.tgt.items()}
         return Lexicon({w: k for w, k in self.src.items() if k not in drop}, {w: ks for w, ks in tgt.items() if ks},
-                       {k: n for k, n in self.frequency.items() if k not in drop})
+                       {k: n for k, n in self.frequency.items() if k not in drop}, self.model)
 
-    def annotate(self, features: list[Features], texts: list[str], lang: Language, side: str) -> list[Features]:
+    def annotate(self, features: list[Features], texts: list[str], lang: Language, side: str,
+                 words: list[set[str]] | None = None) -> list[Features]:
         """FEATURES with the lexicon's keys of each sentence added as soft anchors (at most
-        LEXICON_KEYS, the rarest: many keys would reward beads of many sentences)."""
+        LEXICON_KEYS, the rarest: many keys would reward beads of many sentences). WORDS: each
+        sentence's words (lang.words of TEXTS), when the caller has them already."""
         table = self.src if side == "src" else self.tgt
+        if words is None:
+            words = [lang.words(t) for t in texts]
         out = []
-        for f, text in zip(features, texts):
+        for f, sentence_words in zip(features, words):
             keys = set()
-            for w in lang.words(text):
+            for w in sentence_words:
                 found = table.get(w)
                 if found:
                     keys.update([found] if isinstance(found, str) else found)

@@ -1,0 +1,182 @@
+"""Word translation probabilities learned from the documents themselves (IBM Model 1), to score
+every pair of sentences in the second pass.
+
+The learned lexicon (align/lexicon.py) keeps, per word, its one likeliest partner, and gives a
+sentence a few of them as anchors: evidence for a pair when a key is on both sides, none against
+it. Where two neighbouring sentences are about the same thing (a dropped sentence beside its
+neighbour), that is not enough. IBM Model 1 (Brown et al. 1993), trained by EM on the same sure
+pairs as the lexicon (Moore 2002 does this for sentence alignment), gives every word of a sentence
+a probability of being a translation of some word of the other; against how often the word occurs
+at all, this is a log-likelihood ratio per word, positive where the other sentence explains it,
+negative where nothing does.
+
+score(i, j) = sum over the words w of target sentence j of
+              log(SMOOTH + (1 - SMOOTH) * p(w | source sentence i) / p(w | the document)),
+with p(w | sentence) the mean of t(w | s) over its words s and an empty word, and p(w | the
+document) its mean over the document's sentences: a word of the document's topic, which many of
+its sentences explain, tells none of them apart (against the word's frequency in the training
+pairs instead, neighbours on the same topic looked like translations). The same from target to
+source. Each score is divided by the words of an average sentence of the scored side, so that its
+weight does not depend on how many "words" a script is cut into. Words are what `Language.words`
+gives (character n-grams in scripts without spaces); only words seen twice in training count.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from . import params as P
+
+ITERATIONS = 5
+# t(w | s) below this is dropped after training (the model travels to batch workers)
+MIN_PROBABILITY = 0.01
+# EM runs over every (source word, target word) of every training pair: at most this many (about
+# 50 bytes each while training), from pairs spread evenly over those given. Scripts cut into
+# n-grams have many words a sentence: 841 ja-th pairs make 4.4 million.
+MAX_COMBINATIONS = 20_000_000
+# a target word held by more than 1/COMMON of a document's sentences is not scored
+COMMON = 2
+
+
+class _Direction:
+    """t(target word | source word) for one direction, sparse: codes s * n_tgt + t, sorted."""
+
+    def __init__(self, src_vocab: dict, tgt_vocab: dict, codes: np.ndarray, prob: np.ndarray):
+        self.src_vocab, self.tgt_vocab = src_vocab, tgt_vocab
+        self.codes, self.prob = codes, prob
+
+    @classmethod
+    def train(cls, pairs: list[tuple[frozenset, frozenset]]) -> "_Direction":
+        n_src, n_tgt = Counter(), Counter()
+        for ws, wt in pairs:
+            n_src.update(ws)
+            n_tgt.update(wt)
+        src_vocab = {w: k for k, w in enumerate(sorted(w for w, n in n_src.items() if n >= 2))}
+        tgt_vocab = {w: k for k, w in enumerate(sorted(w for w, n in n_tgt.items() if n >= 2))}
+        empty = len(src_vocab)                # the empty word: explains what no word does
+        n_t = len(tgt_vocab)
+        # every (source word, target word) of each pair, the source side with the empty word;
+        # made with index arithmetic over all pairs at once
+        src_lists, tgt_lists = [], []
+        for ws, wt in pairs:
+            b = [tgt_vocab[w] for w in wt if w in tgt_vocab]
+            if b:
+                src_lists.append([src_vocab[w] for w in ws if w in src_vocab] + [empty])
+                tgt_lists.append(b)
+        if not tgt_lists:
+            return cls(src_vocab, tgt_vocab, np.zeros(0, np.int64), np.zeros(0, np.float32))
+        la = np.array([len(a) for a in src_lists], dtype=np.int64)
+        lb = np.array([len(b) for b in tgt_lists], dtype=np.int64)
+        A = np.fromiter((w for a in src_lists for w in a), dtype=np.int64, count=int(la.sum()))
+        B = np.fromiter((w for b in tgt_lists for w in b), dtype=np.int64, count=int(lb.sum()))
+        size = la * lb
+        r = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)   # rank inside its pair
+        per_b = np.repeat(lb, size)
+        g = np.repeat(np.cumsum(lb) - lb, size) + r % per_b      # the pair's target word: a group
+        code = A[np.repeat(np.cumsum(la) - la, size) + r // per_b] * n_t + B[g]
+        del r, per_b
+        g = g.astype(np.int32)
+        codes, occurrence = np.unique(code, return_inverse=True)
+        del code
+        occurrence = occurrence.astype(np.int32)
+        source_of = codes // n_t
+        prob = np.full(len(codes), 1.0 / max(1, n_t))
+        for _ in range(ITERATIONS):
+            p = prob[occurrence]
+            p /= np.bincount(g, p, minlength=len(B))[g]              # E: each source word's share
+            count = np.bincount(occurrence, p, minlength=len(codes))
+            total = np.bincount(source_of, count, minlength=empty + 1)
+            prob = count / total[source_of]                          # M
+        keep = prob >= MIN_PROBABILITY
+        return cls(src_vocab, tgt_vocab, codes[keep], prob[keep].astype(np.float32))
+
+    def scores(self, src_words: list[set], tgt_words: list[set]) -> np.ndarray:
+        """score[i, j]: the log-likelihood ratio of target sentence j's words given source
+        sentence i (module docstring). Sparse: a source sentence explains a few hundred target
+        words (t(w | s) >= MIN_PROBABILITY), and only those of target sentences count; an
+        unexplained word costs log(SMOOTH) whatever the source sentence."""
+        n_t, empty = len(self.tgt_vocab), len(self.src_vocab)
+        N, M = len(src_words), len(tgt_words)
+        # the target words of each target sentence, (word, sentence) sorted by word
+        occ_t, occ_j = _occurrences(tgt_words, self.tgt_vocab)
+        if not len(occ_t) or not N:
+            return np.zeros((N, M), dtype=np.float32)
+        average = max(1.0, len(occ_t) / M)
+        # words most sentences hold (the, of; の, に) are explained by every sentence alike and
+        # score about nothing, but would be most of the work: left out
+        held = np.bincount(occ_t)
+        rare = held[occ_t] * COMMON <= M
+        occ_t, occ_j = occ_t[rare], occ_j[rare]
+        per_sentence = np.bincount(occ_j, minlength=M)
+        in_target = np.zeros(n_t, dtype=bool)
+        in_target[occ_t] = True
+        # each source sentence's words and the empty word, and their entries t(w | s)
+        src_t, src_i = _occurrences(src_words, self.src_vocab)
+        src_i = np.concatenate([src_i, np.arange(N)])
+        src_s = np.concatenate([src_t, np.full(N, empty)])
+        n_words = np.bincount(src_i, minlength=N).astype(np.float64)
+        first = np.searchsorted(self.codes, src_s * n_t)
+        count = np.searchsorted(self.codes, (src_s + 1) * n_t) - first
+        entry = _ragged(first, count)
+        e_i = np.repeat(src_i, count)
+        e_t = self.codes[entry] % n_t
+        keep = in_target[e_t]
+        e_i, e_t, e_p = e_i[keep], e_t[keep], self.prob[entry][keep] / n_words[e_i[keep]]
+        # p(w | sentence i), summed over its words, for the (i, w) it is not zero
+        key, at = np.unique(e_i * n_t + e_t, return_inverse=True)
+        explained = np.bincount(at, e_p, minlength=len(key))
+        u_i, u_t = key // n_t, key % n_t
+        typical = np.bincount(u_t, explained, minlength=n_t) / N      # its mean over the document
+        smooth = P.LEXICAL_SMOOTH
+        gain = np.log1p((1 - smooth) / smooth * explained / typical[u_t])
+        # spread each (i, w) over the target sentences j holding w
+        w_first = np.searchsorted(occ_t, u_t)
+        w_count = np.searchsorted(occ_t, u_t, side="right") - w_first
+        j = occ_j[_ragged(w_first, w_count)]
+        score = np.bincount(np.repeat(u_i, w_count) * M + j, np.repeat(gain, w_count), minlength=N * M)
+        score = score.reshape(N, M) + np.log(smooth) * per_sentence[None, :]
+        # per word of an average sentence: scripts cut into n-grams give a sentence many more
+        # "words" than English does, and the weight of the score must not depend on that
+        return (score / average).astype(np.float32)
+
+
+def _occurrences(sentences: list[set], vocab: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(word id, sentence) of each known word of SENTENCES, sorted by word id."""
+    words, owner = [], []
+    for k, ws in enumerate(sentences):
+        ids = [vocab[w] for w in ws if w in vocab]
+        words.extend(ids)
+        owner.extend([k] * len(ids))
+    words, owner = np.array(words, dtype=np.int64), np.array(owner, dtype=np.int64)
+    order = np.argsort(words, kind="stable")
+    return words[order], owner[order]
+
+
+def _ragged(first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """first[0], first[0]+1, ..., first[0]+count[0]-1, first[1], ...: the indices of runs."""
+    total = int(count.sum())
+    starts = np.cumsum(count) - count
+    return np.repeat(first - starts, count) + np.arange(total)
+
+
+class TranslationModel:
+    """IBM Model 1 in both directions, learned from sentence pairs given as word sets."""
+
+    def __init__(self, forward: _Direction, backward: _Direction):
+        self.forward, self.backward = forward, backward
+
+    @classmethod
+    def learn(cls, pairs: list[tuple[frozenset, frozenset]]) -> "TranslationModel":
+        total = sum(len(a) * len(b) for a, b in pairs)
+        if total > MAX_COMBINATIONS:
+            step = total / MAX_COMBINATIONS
+            pairs = [pairs[int(k * step)] for k in range(int(len(pairs) / step))]
+        return cls(_Direction.train(pairs), _Direction.train([(b, a) for a, b in pairs]))
+
+    def scores(self, src_words: list[set], tgt_words: list[set]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(target given source, source given target), each [i, j] over the sentences of two
+        documents; None for documents longer than P.LEXICAL_MAX_SENTENCES."""
+        if max(len(src_words), len(tgt_words)) > P.LEXICAL_MAX_SENTENCES:
+            return None
+        return self.forward.scores(src_words, tgt_words), self.backward.scores(tgt_words, src_words).T
