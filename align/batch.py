@@ -152,7 +152,10 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
             bar.total = len(work) + len(again)
             bar.set_description("aligning again")
             redone = {}
-            for r in (pool.imap(_again, again, chunksize=1) if pool else map(_again, again)):
+            # the lexicon (and its translation model, megabytes for a large batch) is pickled once
+            # per chunk of tasks, not once per document
+            chunk = max(1, len(again) // (4 * jobs))
+            for r in (pool.imap(_again, again, chunksize=chunk) if pool else map(_again, again)):
                 redone[r[0]] = r
                 bar.update(1)
             results = (redone.get(job[0]) or _without_features(first[job[0]]) for job in work)
