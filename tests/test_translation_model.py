@@ -116,3 +116,30 @@ def test_training_is_bounded_by_word_pairs(monkeypatch):
     document = sentence_pairs(10, seed=2)
     forward, _ = model.scores([s for s, _ in document], [t for _, t in document])
     assert (forward.argmax(axis=1) == np.arange(10)).all()  # still enough to tell translations
+
+
+@pytest.mark.parametrize("n_t", [50, 2 ** 56], ids=["one-key-sort", "index-sort"])
+def test_word_pairs_of_all_sentence_pairs_are_listed_sorted_by_code(n_t):
+    import align.translation_model as tm
+    rng = np.random.default_rng(3)
+    la, lb = rng.integers(1, 6, 40), rng.integers(1, 6, 40)
+    A, B = rng.integers(0, 30, int(la.sum())), rng.integers(0, 50, int(lb.sum()))
+    code, g = tm._combinations(la, lb, A, B, n_t)
+    assert (int(code.max()) * len(B) >= 2 ** 63) == (n_t > 50)   # codes and g too large for one key
+    expected, a0, b0 = [], 0, 0
+    for na, nb in zip(la, lb):      # every source word with every target word of its pair
+        expected += [(int(A[a0 + x]) * n_t + int(B[b0 + y]), b0 + y) for x in range(na) for y in range(nb)]
+        a0, b0 = a0 + na, b0 + nb
+    assert sorted(zip(code.tolist(), g.tolist())) == sorted(expected)
+    assert (np.diff(code) >= 0).all()
+
+
+def test_both_directions_at_once_learn_what_one_after_the_other_learn(monkeypatch):
+    import align.translation_model as tm
+    pairs = sentence_pairs(300)
+    together = tm.TranslationModel.learn(pairs)
+    monkeypatch.setattr(tm, "PARALLEL_COMBINATIONS", 0)
+    apart = tm.TranslationModel.learn(pairs)
+    for a, b in ((together.forward, apart.forward), (together.backward, apart.backward)):
+        np.testing.assert_array_equal(a.codes, b.codes)
+        np.testing.assert_array_equal(a.prob, b.prob)
