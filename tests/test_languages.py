@@ -311,6 +311,15 @@ def test_different_names_share_no_name_key(code, native, latin):
     assert not name_keys(code, native) & name_keys("en", f"Yesterday {latin} spoke.")
 
 
+def test_a_phrase_too_long_to_be_a_name_gives_no_name_keys():
+    from align.langs.generic import MAX_NAME_CHARS
+    phrase = "อาหารพื้นเมืองของชาวมายอร์กาซึ่งคล้ายคลึงกับอาหาร"   # Majorca inside a phrase
+    assert len(phrase) > MAX_NAME_CHARS
+    assert not name_keys("th", phrase)
+    english = name_keys("en", "Yesterday Mayorka spoke.")
+    assert name_keys("th", "อาหารพื้นเมืองของชาว มายอร์กา ซึ่งคล้ายคลึงกับอาหาร") & english   # the name apart
+
+
 # ==========================================================================================
 # 4. Lengths in grapheme clusters
 # ==========================================================================================

@@ -55,6 +55,11 @@ MIN_THAI_SENTENCE = 25  # graphemes: a Thai piece shorter than this is a phrase,
 # Thai phrase breaks kept as split points of one sentence (evenly spread): the aligner keeps a row
 # as wide as the most split points of any sentence, for every sentence.
 MAX_PHRASE_SPLITS = 24
+# In scripts without spaces (th, km, my) a run of letters is a phrase; only a short one can be a
+# name. Of the runs on flores-docs whose name keys met the other side's, none was longer than 20
+# characters (ja-th, th-en, km-en, my-en); the longer runs, most of them, cost half the time of
+# their features (anyascii and a skeleton of a whole phrase) and matched nothing.
+MAX_NAME_CHARS = 24
 
 
 @lru_cache(maxsize=None)
@@ -317,7 +322,8 @@ class Generic(Language):
         if self.script == "Latn" or self.script in ("Hans", "Hant", "Hani"):
             return  # Chinese names are written with meanings, not sounds: pinyin matches nothing
         for word in self._word.findall(folded):
-            soft.update(transliterated_keys(word))
+            if len(word) <= MAX_NAME_CHARS:
+                soft.update(transliterated_keys(word))
 
     def _split_points(self, text: str) -> tuple[tuple[int, ...], tuple[bool, ...]]:
         """Where a presegmented line may be cut: sentence ends inside it, and for Thai the spaces
