@@ -18,6 +18,7 @@ import numpy as np
 from . import dp, gcpause
 from . import params as P
 from .langs.base import Features
+from .translation_model import as_pair_scores
 
 
 @dataclass
@@ -452,30 +453,47 @@ def _search_space(S: _Side, T: _Side, model, lo=None, W=None, scores=None, lexic
         lo, W = _band(S, T, model)
     scores = scores or _AnchorScores(S, T, lo, W)
     cost, skip_t = _cost_tensor(scores, S, T, lo, W, model, P.BEAD_TYPES)
-    if lexical is not None:
-        _add_lexical(cost, lo, W, *lexical, P.BEAD_TYPES)
+    for t, flat, amount in lexical or ():   # _lexical_adjustment's, for this band
+        cost[t].reshape(-1)[flat] -= amount
     return lo, W, cost, skip_t
 
 
-def _add_lexical(cost, lo, W: int, forward: np.ndarray, backward: np.ndarray, types) -> None:
-    """COST less P.LEXICAL_WEIGHT times the translation model's score of each bead
-    (align/translation_model.py): per target sentence, the best score given one of the bead's
-    source sentences, and per source sentence the best given one of its target sentences."""
+def _lexical_adjustment(lo, W: int, forward, backward, types) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """What the translation model's scores (align/translation_model.py, PairScores) take off the
+    cost of each bead in the band: P.LEXICAL_WEIGHT times, per target sentence, the best score
+    given one of the bead's source sentences, and per source sentence the best given one of its
+    target sentences. As (bead type, flat cells of its cost plane, amounts); every sentence pair
+    a bead reads is scored once."""
     n_rows, n_cols = forward.shape[0] + 1, forward.shape[1] + 1
+    M = forward.shape[1]
     I = np.repeat(np.arange(n_rows), W)
     J = (lo[:, None] + np.arange(W)[None, :]).ravel()
+    plan, reads = [], []
     for t, (a, b) in enumerate(types):
         if not a or not b:
             continue
         ok = (I >= a) & (J >= b) & (J < n_cols)
         i, j = I[ok], J[ok]
-        score = np.zeros(len(i), dtype=np.float32)
+        plan.append((t, a, b, np.flatnonzero(ok)))
+        reads += [(i - a + da) * M + (j - b + db) for da in range(a) for db in range(b)]
+    if not plan:
+        return []
+    cells, where = np.unique(np.concatenate(reads), return_inverse=True)
+    ci, cj = np.divmod(cells, M)
+    fwd, bwd = forward.at(ci, cj)[where], backward.at(ci, cj)[where]
+    out, pos = [], 0
+    for t, a, b, flat in plan:
+        k = len(flat)
+        f = fwd[pos:pos + a * b * k].reshape(a, b, k)   # [source sentence, target sentence, cell]
+        g = bwd[pos:pos + a * b * k].reshape(a, b, k)
+        pos += a * b * k
+        score = np.zeros(k, dtype=np.float32)
         for db in range(b):
-            score += np.max([forward[i - a + da, j - b + db] for da in range(a)], axis=0)
+            score += f[:, db].max(axis=0)
         for da in range(a):
-            score += np.max([backward[i - a + da, j - b + db] for db in range(b)], axis=0)
-        flat = cost[t].reshape(-1)
-        flat[np.flatnonzero(ok)] -= P.LEXICAL_WEIGHT * score
+            score += g[da].max(axis=0)
+        out.append((t, flat, P.LEXICAL_WEIGHT * score))
+    return out
 
 
 def _path_to_beads(path, types) -> list[Bead]:
@@ -599,8 +617,10 @@ class _Stretch:
         self.whole = src_ids == list(range(len(src))) and tgt_ids == list(range(len(tgt)))
         self.src = src if self.whole else [src[i] for i in src_ids]
         self.tgt = tgt if self.whole else [tgt[j] for j in tgt_ids]
-        if lexical is not None and not self.whole:
-            lexical = tuple(m[np.ix_(src_ids, tgt_ids)] for m in lexical)
+        if lexical is not None:
+            lexical = tuple(as_pair_scores(m) for m in lexical)
+            if not self.whole:
+                lexical = tuple(m.restricted(src_ids, tgt_ids) for m in lexical)
         self.lexical = lexical
         self._band = None
 
@@ -610,7 +630,8 @@ class _Stretch:
             vocabulary: dict = {}
             S, T = _Side.from_features(self.src, vocabulary), _Side.from_features(self.tgt, vocabulary)
             lo, W = _band(S, T, model)
-            self._band = S, T, lo, W, _AnchorScores(S, T, lo, W)
+            lexical = _lexical_adjustment(lo, W, *self.lexical, P.BEAD_TYPES) if self.lexical else None
+            self._band = S, T, lo, W, _AnchorScores(S, T, lo, W), lexical
         return self._band
 
     def _global(self, beads: list[Bead]) -> list[Bead]:
@@ -630,16 +651,16 @@ class _Stretch:
         alone = self._one_sided()
         if alone is not None:
             return alone
-        S, T, lo, W, scores = self._space(model)
-        return self._global(_viterbi_beads(S, T, model, lo, W, scores, self.lexical))
+        S, T, lo, W, scores, lexical = self._space(model)
+        return self._global(_viterbi_beads(S, T, model, lo, W, scores, lexical))
 
     def align(self, model) -> list[Bead]:
         """The best beads with their confidence (posterior probability)."""
         alone = self._one_sided()
         if alone is not None:
             return alone
-        S, T, lo, W, scores = self._space(model)
-        lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores, self.lexical)
+        S, T, lo, W, scores, lexical = self._space(model)
+        lo, W, cost, skip_t = _search_space(S, T, model, lo, W, scores, lexical)
         path, _ = dp.viterbi(cost, skip_t, lo, P.BEAD_TYPES, T.n)
         beads = _path_to_beads(path, P.BEAD_TYPES)
         _add_confidence(beads, path, cost, skip_t, lo, T.n)

@@ -19,6 +19,7 @@ pairs instead, neighbours on the same topic looked like translations). The same 
 source. Each score is divided by the words of an average sentence of the scored side, so that its
 weight does not depend on how many "words" a script is cut into. Words are what `Language.words`
 gives (character n-grams in scripts without spaces); only words seen twice in training count.
+Scores are computed for the sentence pairs the aligner reads, those of its band (PairScores).
 """
 from __future__ import annotations
 
@@ -94,26 +95,27 @@ class _Direction:
         keep = prob >= MIN_PROBABILITY
         return cls(src_vocab, tgt_vocab, codes[keep], prob[keep])
 
-    def scores(self, src_words: list[set], tgt_words: list[set]) -> np.ndarray:
-        """score[i, j]: the log-likelihood ratio of target sentence j's words given source
-        sentence i (module docstring). Sparse: a source sentence explains a few hundred target
-        words (t(w | s) >= MIN_PROBABILITY), and only those of target sentences count; an
-        unexplained word costs log(SMOOTH) whatever the source sentence."""
+    def scores(self, src_words: list[set], tgt_words: list[set]) -> "PairScores":
+        """The log-likelihood ratio of each target sentence j's words given each source sentence
+        i (module docstring), computed for the pairs the aligner asks for (PairScores.at): a
+        source sentence explains a few hundred target words (t(w | s) >= MIN_PROBABILITY), and
+        only those of the target document count; an unexplained word costs log(SMOOTH)
+        whatever the source sentence."""
         n_t, empty = len(self.tgt_vocab), len(self.src_vocab)
         N, M = len(src_words), len(tgt_words)
         # the target words of each target sentence, (word, sentence) sorted by word
         occ_t, occ_j = _occurrences(tgt_words, self.tgt_vocab)
         if not len(occ_t) or not N:
-            return np.zeros((N, M), dtype=np.float32)
+            return _Matrix(np.zeros((N, M), dtype=np.float32))
         average = max(1.0, len(occ_t) / M)
         # words most sentences hold (the, of; の, に) are explained by every sentence alike and
         # score about nothing, but would be most of the work: left out
         held = np.bincount(occ_t)
         rare = held[occ_t] * COMMON <= M
         occ_t, occ_j = occ_t[rare], occ_j[rare]
-        per_sentence = np.bincount(occ_j, minlength=M)
-        in_target = np.zeros(n_t, dtype=bool)
-        in_target[occ_t] = True
+        column = np.full(n_t, -1, dtype=np.int64)     # the target document's words: columns
+        words = occ_t[np.concatenate(([True], occ_t[1:] != occ_t[:-1]))] if len(occ_t) else occ_t
+        column[words] = np.arange(len(words))
         # each source sentence's words and the empty word, and their entries t(w | s)
         src_t, src_i = _occurrences(src_words, self.src_vocab)
         src_i = np.concatenate([src_i, np.arange(N)])
@@ -123,25 +125,110 @@ class _Direction:
         count = np.searchsorted(self.codes, (src_s + 1) * n_t) - first
         entry = _ragged(first, count)
         e_i = np.repeat(src_i, count)
-        e_t = self.codes[entry] % n_t
-        keep = in_target[e_t]
-        e_i, e_t, e_p = e_i[keep], e_t[keep], self.prob[entry][keep] / n_words[e_i[keep]]
+        e_c = column[self.codes[entry] % n_t]
+        keep = e_c >= 0
+        e_i, e_c, e_p = e_i[keep], e_c[keep], self.prob[entry][keep] / n_words[e_i[keep]]
         # p(w | sentence i), summed over its words, for the (i, w) it is not zero
-        key, at = np.unique(e_i * n_t + e_t, return_inverse=True)
+        key, at = np.unique(e_i * len(words) + e_c, return_inverse=True)
         explained = np.bincount(at, e_p, minlength=len(key))
-        u_i, u_t = key // n_t, key % n_t
-        typical = np.bincount(u_t, explained, minlength=n_t) / N      # its mean over the document
+        u_i, u_c = key // len(words), key % len(words)
+        typical = np.bincount(u_c, explained, minlength=len(words)) / N      # its mean over the document
         smooth = P.LEXICAL_SMOOTH
-        gain = np.log1p((1 - smooth) / smooth * explained / typical[u_t])
-        # spread each (i, w) over the target sentences j holding w
-        w_first = np.searchsorted(occ_t, u_t)
-        w_count = np.searchsorted(occ_t, u_t, side="right") - w_first
-        j = occ_j[_ragged(w_first, w_count)]
-        score = np.bincount(np.repeat(u_i, w_count) * M + j, np.repeat(gain, w_count), minlength=N * M)
-        score = score.reshape(N, M) + np.log(smooth) * per_sentence[None, :]
+        gain = np.log1p((1 - smooth) / smooth * explained / typical[u_c])
+        # each target sentence's words, as columns, sentence by sentence
+        order = np.argsort(occ_j, kind="stable")
+        return _Lazy(N, len(words), u_i, u_c, gain, column[occ_t[order]], np.bincount(occ_j, minlength=M),
+                     np.log(smooth), average)
+
+
+class PairScores:
+    """Scores of the sentence pairs of two documents, [source sentence, target sentence]."""
+    shape: tuple[int, int]
+
+    def at(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """float32 scores of the pairs (i[k], j[k])."""
+        raise NotImplementedError
+
+    def dense(self) -> np.ndarray:
+        """Every pair's score (small documents, tests)."""
+        N, M = self.shape
+        i, j = np.divmod(np.arange(N * M), M)
+        return self.at(i, j).reshape(N, M)
+
+    def restricted(self, src_ids: list[int], tgt_ids: list[int]) -> "PairScores":
+        """The scores of the pairs of the sentences SRC_IDS x TGT_IDS, renumbered from 0."""
+        return _Restricted(self, np.asarray(src_ids, dtype=np.int64), np.asarray(tgt_ids, dtype=np.int64))
+
+    def transposed(self) -> "PairScores":
+        return _Transposed(self)
+
+
+def as_pair_scores(scores) -> PairScores:
+    """PairScores from PairScores or a matrix [source sentence, target sentence]."""
+    return scores if isinstance(scores, PairScores) else _Matrix(np.asarray(scores, dtype=np.float32))
+
+
+class _Lazy(PairScores):
+    """A direction's scores kept as the log1p terms of the (source sentence i, word column c)
+    where sentence i explains the word (U_I sorted, U_C, GAIN), and each target sentence's word
+    columns: a pair's score is computed when asked for. The aligner asks for the pairs in its
+    band, a few dozen a sentence: the whole N x M matrix had cost a 2.8k pair 3 s and 0.7 GB."""
+
+    ROWS = 256   # source sentences whose terms are laid out densely at a time, to be read
+
+    def __init__(self, n_src: int, n_columns: int, u_i: np.ndarray, u_c: np.ndarray, gain: np.ndarray,
+                 columns: np.ndarray, n_words: np.ndarray, log_smooth: float, average: float):
+        self.n_columns, self.u_i, self.u_c, self.gain = n_columns, u_i, u_c, gain
+        self.columns, self.n_words = columns, n_words
+        self.start = np.cumsum(n_words) - n_words
+        self.log_smooth, self.average = log_smooth, average
+        self.shape = (n_src, len(n_words))
+
+    def at(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        order = np.argsort(i, kind="stable")
+        i_sorted = i[order]
+        score = np.zeros(len(i))
+        for r0 in range(0, self.shape[0], self.ROWS):
+            q0, q1 = np.searchsorted(i_sorted, [r0, r0 + self.ROWS])
+            if q0 == q1:
+                continue
+            e0, e1 = np.searchsorted(self.u_i, [r0, r0 + self.ROWS])
+            block = np.zeros((self.ROWS, self.n_columns))
+            block[self.u_i[e0:e1] - r0, self.u_c[e0:e1]] = self.gain[e0:e1]
+            q = order[q0:q1]
+            n = self.n_words[j[q]]
+            values = block[np.repeat(i[q] - r0, n), self.columns[_ragged(self.start[j[q]], n)]]
+            score[q] = np.bincount(np.repeat(np.arange(len(q)), n), values, minlength=len(q))
+        score += self.log_smooth * self.n_words[j]
         # per word of an average sentence: scripts cut into n-grams give a sentence many more
         # "words" than English does, and the weight of the score must not depend on that
-        return (score / average).astype(np.float32)
+        return (score / self.average).astype(np.float32)
+
+
+class _Matrix(PairScores):
+    def __init__(self, matrix: np.ndarray):
+        self.matrix, self.shape = matrix, matrix.shape
+
+    def at(self, i, j):
+        return self.matrix[i, j]
+
+
+class _Transposed(PairScores):
+    def __init__(self, inner: PairScores):
+        self.inner, self.shape = inner, inner.shape[::-1]
+
+    def at(self, i, j):
+        return self.inner.at(j, i)
+
+
+class _Restricted(PairScores):
+    def __init__(self, inner: PairScores, src_ids: np.ndarray, tgt_ids: np.ndarray):
+        self.inner, self.src_ids, self.tgt_ids = inner, src_ids, tgt_ids
+        self.shape = (len(src_ids), len(tgt_ids))
+
+    def at(self, i, j):
+        return self.inner.at(self.src_ids[i], self.tgt_ids[j])
 
 
 def _combinations(la: np.ndarray, lb: np.ndarray, A: np.ndarray, B: np.ndarray, n_t: int):
@@ -218,9 +305,9 @@ class TranslationModel:
             forward = _Direction.train(pairs)
             return cls(forward, backward.result())
 
-    def scores(self, src_words: list[set], tgt_words: list[set]) -> tuple[np.ndarray, np.ndarray] | None:
+    def scores(self, src_words: list[set], tgt_words: list[set]) -> tuple[PairScores, PairScores] | None:
         """(target given source, source given target), each [i, j] over the sentences of two
         documents; None for documents longer than P.LEXICAL_MAX_SENTENCES."""
         if max(len(src_words), len(tgt_words)) > P.LEXICAL_MAX_SENTENCES:
             return None
-        return self.forward.scores(src_words, tgt_words), self.backward.scores(tgt_words, src_words).T
+        return self.forward.scores(src_words, tgt_words), self.backward.scores(tgt_words, src_words).transposed()

@@ -8,7 +8,7 @@ import pytest
 from align import aligner, params
 from align.langs.base import Features
 from align.lexicon import Lexicon
-from align.translation_model import TranslationModel
+from align.translation_model import TranslationModel, as_pair_scores
 
 # a toy language pair: each source word has one translation; sentences draw 4-6 words
 SOURCE = [f"s{k}" for k in range(40)]
@@ -39,7 +39,7 @@ def test_em_learns_each_word_s_translation():
 def test_translations_score_above_their_neighbours_in_both_directions():
     model = TranslationModel.learn(sentence_pairs(300))
     document = sentence_pairs(20, seed=1)
-    forward, backward = model.scores([s for s, _ in document], [t for _, t in document])
+    forward, backward = (m.dense() for m in model.scores([s for s, _ in document], [t for _, t in document]))
     assert forward.shape == backward.shape == (20, 20)
     for scores in (forward, backward):
         diagonal = np.diag(scores)
@@ -51,10 +51,13 @@ def test_translations_score_above_their_neighbours_in_both_directions():
 
 def test_unknown_words_and_long_documents():
     model = TranslationModel.learn(sentence_pairs(100))
-    forward, backward = model.scores([{"unseen"}], [{"also-unseen"}])
+    forward, backward = (m.dense() for m in model.scores([{"unseen"}], [{"also-unseen"}]))
     assert forward[0, 0] == 0 and backward[0, 0] == 0     # nothing known: no evidence either way
+    # a target word every target sentence holds is not scored: no target words left
+    forward = model.scores([{"s1"}, {"s1", "s2"}], [{"t1"}, {"t1"}])[0]
+    assert not forward.dense().any()
     many = [{"s1"}] * (params.LEXICAL_MAX_SENTENCES + 1)
-    assert model.scores(many, many) is None               # dense matrices of pairs: bounded
+    assert model.scores(many, many) is None               # long documents: not scored
 
 
 def test_the_lexicon_carries_its_model_through_without():
@@ -91,7 +94,9 @@ def test_lexical_scores_enter_both_dp_paths_alike(monkeypatch, dp_path):
     vocabulary: dict = {}
     S, T = aligner._Side.from_features(src, vocabulary), aligner._Side.from_features(tgt, vocabulary)
     _, _, plain, _ = aligner._search_space(S, T, model)
-    _, _, scored, _ = aligner._search_space(S, T, model, lexical=(forward, backward))
+    lo, W = aligner._band(S, T, model)
+    adjustment = aligner._lexical_adjustment(lo, W, as_pair_scores(forward), as_pair_scores(backward), params.BEAD_TYPES)
+    _, _, scored, _ = aligner._search_space(S, T, model, lo, W, lexical=adjustment)
     one = params.BEAD_TYPES.index((1, 1))
     join = params.BEAD_TYPES.index((1, 2))
     # the bead (i-1, j-1) ends at cell (i, j) of a whole search (lo = 0)
@@ -114,7 +119,7 @@ def test_training_is_bounded_by_word_pairs(monkeypatch):
     model = tm.TranslationModel.learn(pairs)
     assert seen and all(90 <= n <= 110 for n in seen)      # a third of them, both directions
     document = sentence_pairs(10, seed=2)
-    forward, _ = model.scores([s for s, _ in document], [t for _, t in document])
+    forward = model.scores([s for s, _ in document], [t for _, t in document])[0].dense()
     assert (forward.argmax(axis=1) == np.arange(10)).all()  # still enough to tell translations
 
 
@@ -143,3 +148,69 @@ def test_both_directions_at_once_learn_what_one_after_the_other_learn(monkeypatc
     for a, b in ((together.forward, apart.forward), (together.backward, apart.backward)):
         np.testing.assert_array_equal(a.codes, b.codes)
         np.testing.assert_array_equal(a.prob, b.prob)
+
+
+def test_scores_follow_their_definition():
+    # score(i, j) = sum over the words w of target sentence j (known, held by at most 1/COMMON of
+    # the sentences) of log(SMOOTH + (1 - SMOOTH) * p(w | i) / mean over i' of p(w | i')), with
+    # p(w | i) the mean of t(w | s) over sentence i's known words and the empty word; divided
+    # by the known words of an average target sentence
+    import math
+
+    import align.translation_model as tm
+    model = TranslationModel.learn(sentence_pairs(300))
+    d = model.forward
+    document = sentence_pairs(12, seed=5)
+    src, tgt = [s for s, _ in document], [t for _, t in document]
+    tgt[3] = tgt[3] | {"t0", "unknown"}
+    n_t = len(d.tgt_vocab)
+    t = {(int(c) // n_t, int(c) % n_t): float(p) for c, p in zip(d.codes, d.prob)}
+
+    def p_given(i, w):
+        ids = [d.src_vocab[s] for s in src[i] if s in d.src_vocab] + [len(d.src_vocab)]
+        return sum(t.get((s, d.tgt_vocab[w]), 0.0) for s in ids) / len(ids)
+
+    known = [[w for w in ws if w in d.tgt_vocab] for ws in tgt]
+    held = {w: sum(w in ws for ws in known) for ws in known for w in ws}
+    average = sum(map(len, known)) / len(tgt)
+    smooth = params.LEXICAL_SMOOTH
+    expected = np.zeros((len(src), len(tgt)))
+    for j, ws in enumerate(known):
+        for w in ws:
+            if held[w] * tm.COMMON > len(tgt):
+                continue
+            typical = sum(p_given(k, w) for k in range(len(src))) / len(src)
+            for i in range(len(src)):
+                ratio = p_given(i, w) / typical if typical else 0.0
+                expected[i, j] += math.log(smooth + (1 - smooth) * ratio)
+    np.testing.assert_allclose(d.scores(src, tgt).dense(), expected / average, rtol=1e-4, atol=1e-4)
+
+
+def test_pair_scores_asked_for_agree_with_all_of_them_and_their_views():
+    model = TranslationModel.learn(sentence_pairs(300))
+    document = sentence_pairs(15, seed=4)
+    forward, backward = model.scores([s for s, _ in document], [t for _, t in document][:11])
+    rng = np.random.default_rng(0)
+    for scores in (forward, backward):
+        full = scores.dense()
+        assert full.shape == (15, 11)
+        i, j = rng.integers(0, 15, 50), rng.integers(0, 11, 50)
+        np.testing.assert_array_equal(scores.at(i, j), full[i, j])
+        rows, cols = [2, 3, 7, 8], [0, 4, 5]
+        np.testing.assert_array_equal(scores.restricted(rows, cols).dense(), full[np.ix_(rows, cols)])
+        np.testing.assert_array_equal(scores.transposed().dense(), full.T)
+
+
+def test_scores_reach_a_stretch_between_fixed_beads():
+    # as in the dropped-sentence test, with the first pair fixed: the search runs on the stretch
+    # after it, and must read the scores of the right sentences there
+    src = [Features(length=40.0) for _ in range(5)]
+    tgt = [Features(length=40.0) for _ in range(4)]
+    forward = np.full((5, 4), -1.0, dtype=np.float32)
+    for i, j in ((0, 0), (1, 1), (3, 2), (4, 3)):
+        forward[i, j] = 3.0
+    beads = aligner.align_features(src, tgt, fixed=[((0,), (0,))], lexical=(forward, forward.copy()))
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,)), ((4,), (3,))]
+    forward[3, 2], forward[2, 2] = -1.0, 3.0
+    beads = aligner.align_features(src, tgt, fixed=[((0,), (0,))], lexical=(forward, forward.copy()))
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ()), ((4,), (3,))]
