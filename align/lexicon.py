@@ -26,10 +26,14 @@ Pair = tuple[frozenset, frozenset]
 
 
 def training_pairs(src_lang: Language, tgt_lang: Language, src_texts: list[str], tgt_texts: list[str],
-                   beads: list[Bead], limit: int = P.LEXICON_MAX_BEADS) -> list[Pair]:
-    """The words of both sides of the confident 1-1 beads (at most LIMIT, spread evenly)."""
+                   beads: list[Bead], limit: int = P.LEXICON_MAX_BEADS,
+                   words: tuple[list, list] | None = None) -> list[Pair]:
+    """The words of both sides of the confident 1-1 beads (at most LIMIT, spread evenly).
+    WORDS: each sentence's words on each side, when the caller has them already."""
     sure = [b for b in beads if len(b.src) == 1 and len(b.tgt) == 1 and b.confidence >= P.LEXICON_MIN_CONFIDENCE]
     sure = training_pairs_sample(sure, limit)
+    if words is not None:
+        return [(frozenset(words[0][b.src[0]]), frozenset(words[1][b.tgt[0]])) for b in sure]
     return [(frozenset(src_lang.words(src_texts[b.src[0]])), frozenset(tgt_lang.words(tgt_texts[b.tgt[0]])))
             for b in sure]
 
@@ -53,10 +57,12 @@ class Lexicon:
         return len(self.src)
 
     @classmethod
-    def learn(cls, pairs: Iterable[Pair]) -> "Lexicon":
+    def learn(cls, pairs: Iterable[Pair], model: bool = True) -> "Lexicon":
+        """MODEL: also learn the translation model (not when no document it would score is short
+        enough to be scored: training is most of the time of learning)."""
         pairs = list(pairs)
         lexicon = cls._learn(pairs)
-        if P.LEXICAL_WEIGHT:
+        if model and P.LEXICAL_WEIGHT:
             from .translation_model import TranslationModel
             lexicon.model = TranslationModel.learn(pairs)
         return lexicon

@@ -123,3 +123,21 @@ def test_japanese_words_read_from_the_features_tokens():
     ja.features([Sentence(text)])
     assert text in ja_module._CONTENT_WORDS
     assert ja.words(text) == fresh
+
+
+@pytest.mark.skipif(not (EVAL / "ja-en" / "kyoto-dev").is_dir(), reason="needs ../shared/eval")
+@pytest.mark.parametrize("limit, trained", [(10_000, 1), (300, 0)])
+def test_the_translation_model_is_learned_only_for_a_pair_it_may_score(monkeypatch, limit, trained):
+    from align import translation_model
+    names = sorted(p.name for p in (EVAL / "ja-en" / "kyoto-dev" / "ja").iterdir())[:20]
+    ja, en = ("\n".join((EVAL / "ja-en" / "kyoto-dev" / side / n).read_text().strip() for n in names)
+              for side in ("ja", "en"))
+    monkeypatch.setattr(P, "LEXICAL_MAX_SENTENCES", limit)
+    calls = []
+    learn = translation_model.TranslationModel.learn.__func__
+    monkeypatch.setattr(translation_model.TranslationModel, "learn",
+                        classmethod(lambda cls, pairs: calls.append(len(pairs)) or learn(cls, pairs)))
+    alignment = align_texts(ja, en, "ja", "en", presegmented=True)
+    assert len(alignment.src.sentences) > 300
+    assert len(calls) == trained
+    assert any(k.startswith("d:") for b in alignment.beads for k in b.matched)   # the lexicon, either way
