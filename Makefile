@@ -12,11 +12,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# numba compiles the aligner's DP for long documents once and caches it on disk (about 25 s):
+# done here, so that the first long alignment does not wait for it.
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m align.dp_compiled
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m align.dp_compiled
 
 # The main job: align the bundled Japanese provisional translation with its English text,
 # writing a TMX for CAT tools and a TSV/JSONL to read.

@@ -91,3 +91,13 @@ def test_the_compiled_cost_tensor_is_the_numpy_one(monkeypatch):
     np.testing.assert_allclose(cost_c[finite], cost_p[finite], rtol=1e-5, atol=1e-4)
     np.testing.assert_array_equal(skip_p, skip_c)
 
+
+
+def test_warm_compiles_every_kernel_the_aligner_uses_and_restores_the_environment(monkeypatch):
+    import os
+    monkeypatch.setenv("ALIGNTM_DP", "python")
+    dp_compiled.warm()
+    assert os.environ["ALIGNTM_DP"] == "python"
+    for kernel in (dp_compiled.viterbi_tables, dp_compiled.forward, dp_compiled.backward,
+                   dp_compiled.key_hits, dp_compiled.distinct_keys, dp_compiled.cost_tensor):
+        assert kernel.signatures, kernel    # compiled (or loaded from numba's cache) in this process
