@@ -52,6 +52,53 @@ def parse_digits(s: str) -> float:
     return float(s.replace(",", ""))
 
 
+# --- times of day ----------------------------------------------------------------------------
+# A time on the 12-hour clock (11:35 pm, 10:00～11:00pm, 午後11時35分, 下午3点, 오후 3시) is keyed on
+# the 24-hour clock, as Thai, Vietnamese, German or French write it (23.35 น., 23:35, 23 h 35):
+# n:11 on one side against n:23 on the other was a disagreement of hard anchors. Thai, Indonesian
+# and Nordic times written with a dot (23.35 น., pukul 23.35, kl. 23.35) are times, not decimals.
+_HOUR = r"(1[0-2]|0?[1-9])(?::[0-5][0-9])?"
+_MERIDIEM_LATIN = re.compile(rf"(?<![0-9.:,]){_HOUR}(?:\s?[-–~～]\s?{_HOUR})?\s?([ap])\.?\s?m\b\.?", re.IGNORECASE)
+_MERIDIEM_CJK = re.compile(r"(午前|午後|上午|下午|晚上|오전|오후)\s?(1[0-2]|0?[1-9])(?=\s?[時时点點시:])")
+_AFTERNOON = {"午後", "下午", "晚上", "오후"}
+_DOTTED_TIME = re.compile(r"(?<![0-9.,])([01]?[0-9]|2[0-3])\.([0-5][0-9])(?=\s?น\.)"
+                          r"|\b(?:pukul|kl\.|klo) ([01]?[0-9]|2[0-3])\.([0-5][0-9])(?![0-9])")
+_MAY_HOLD_TIME = re.compile(r"[ap]\.?\s?m\b|午[前後]|[上下]午|晚上|오[전후]", re.IGNORECASE)
+
+
+def times_with_colons(folded: str) -> str:
+    """FOLDED with dotted times written with a colon (23.35 น. -> 23:35 น.): same length, so
+    offsets into it hold."""
+    if "." not in folded:
+        return folded
+    def colon(m: re.Match) -> str:
+        before, _, minutes = m.group(0).rpartition(".")   # kl. 23.35: the last dot only
+        return f"{before}:{minutes}"
+    return _DOTTED_TIME.sub(colon, folded)
+
+
+def clock_24h(folded: str, hard: Counter, soft: Counter) -> None:
+    """Move the hour keys of 12-hour-clock times in FOLDED to the 24-hour clock (11 pm: n:11 ->
+    n:23; 12 am: n:12 -> n:0), once the numbers of FOLDED are keyed."""
+    if not _MAY_HOLD_TIME.search(folded):
+        return
+    hours = []
+    for m in _MERIDIEM_LATIN.finditer(folded):
+        afternoon = m.group(3).lower() == "p"
+        hours += [(int(h), afternoon) for h in (m.group(1), m.group(2)) if h]
+    hours += [(int(m.group(2)), m.group(1) in _AFTERNOON) for m in _MERIDIEM_CJK.finditer(folded)]
+    for hour, afternoon in hours:
+        on_24h = hour % 12 + (12 if afternoon else 0)
+        key = number_key(hour)
+        keys = soft if hour < SMALL_NUMBER else hard
+        if on_24h == hour or not keys[key]:
+            continue
+        keys[key] -= 1
+        if not keys[key]:
+            del keys[key]
+        add_number(hard, soft, on_24h)
+
+
 # --- kanji numerals ---------------------------------------------------------------------
 _KANJI_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                 "八": 8, "九": 9, "壱": 1, "弐": 2, "参": 3}

@@ -205,6 +205,38 @@ def test_a_date_gives_day_month_and_year_keys(code, date):
     assert {"n:21", "m:1", "n:2025"} <= set(keys), keys
 
 
+@pytest.mark.parametrize("code, text", [
+    ("en", "The fire was out by 11:35 pm."),
+    ("en", "The fire was out by 11:35 p.m. on Friday."),
+    ("ja", "消防隊は午後11時35分までに火を消しました。"),
+    ("th", "ดับไฟได้ในเวลา 23.35 น."),              # Thai times are written with a dot
+    ("id", "Api padam pada pukul 23.35 WIB."),
+    ("vi", "Đám cháy được dập tắt lúc 23:35."),
+    ("de", "Das Feuer war um 23:35 Uhr gelöscht."),
+], ids=ascii_id)
+def test_a_time_of_day_is_keyed_on_the_24_hour_clock(code, text):
+    keys = hard(code, text)
+    assert {"n:23", "n:35"} <= set(keys) and "n:11" not in keys and "n:23.35" not in keys, keys
+
+
+@pytest.mark.parametrize("code, text, hour", [
+    ("en", "The shop opens at 9 a.m.", "n:9"), ("en", "Between 10:00-11:00 pm MDT.", "n:22"),
+    ("ja", "午前9時に開店します。", "n:9"), ("zh", "下午3点开会。", "n:15"), ("ko", "오후 3시에 회의가 있다.", "n:15"),
+], ids=ascii_id)
+def test_twelve_hour_times_with_their_marker(code, text, hour):
+    keys = {**hard(code, text), **soft(code, text)}
+    assert hour in keys, keys
+
+
+@pytest.mark.parametrize("code, text, key", [
+    ("th", "ราคา 23.35 บาท", "n:23.35"), ("en", "It grew 23.35 percent.", "n:23.35"),
+    ("en", "I am 5 years old.", "n:5"), ("en", "It draws 10 amps.", "n:10"),
+], ids=ascii_id)
+def test_numbers_that_are_not_times_stay_as_they_are(code, text, key):
+    keys = {**hard(code, text), **soft(code, text)}
+    assert key in keys, keys
+
+
 @pytest.mark.parametrize("code, date", [("th", "21 มกราคม 2568"), ("km", "២១ មករា ២៥៦៨")], ids=ascii_id)
 def test_buddhist_era_year_is_not_also_kept_as_is(code, date):
     assert "n:2568" not in hard(code, date) and "n:2568" not in soft(code, date)

@@ -101,6 +101,7 @@ class English(Language):
         soft: Counter = Counter()
         words = A.LATIN_WORD.findall(folded)
         _numbers(folded, hard, soft)
+        A.clock_24h(folded, hard, soft)
         hard.update(A.acronyms(folded))
         keys = [key for w in words if not (w.isupper() and len(w) >= 2) for key in A.name_keys(w)]
         if "-" in folded:

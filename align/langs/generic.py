@@ -247,12 +247,13 @@ class Generic(Language):
 
     # -- features ----------------------------------------------------------------------
     def sentence_features(self, text: str) -> Features:
-        folded = cldr.ascii_digits(fold(text))
+        folded = A.times_with_colons(cldr.ascii_digits(fold(text)))
         hard: Counter = Counter()
         soft: Counter = Counter()
         used = _Spans()
         self._months(folded, hard, used)
         self._numbers(folded, hard, soft, used)
+        A.clock_24h(folded, hard, soft)
         for key in A.acronyms(folded):
             hard[key] += 1
         self._names(folded, soft)

@@ -174,6 +174,7 @@ class Japanese(Language):
         hard: Counter = Counter()
         soft: Counter = Counter()
         _numbers(folded, tokens, hard, soft)
+        A.clock_24h(folded, hard, soft)
         for key in A.acronyms(folded):
             hard[key] += 1
         _names(folded, tokens, hard, soft)
