@@ -518,7 +518,7 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     sentence has no translation. MODEL: the length model to use (say, the whole document's when
     realigning a stretch of it); estimated from the documents when None. LEXICAL: the translation
     model's scores of the sentence pairs, (target given source, source given target), each
-    [source sentence, target sentence] (TranslationModel.scores), or None.
+    PairScores (TranslationModel.scores) or a matrix [source sentence, target sentence]; or None.
     """
     if not src and not tgt:
         return []
