@@ -296,37 +296,55 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     try:
         return args.func(args)
-    except InputError as e:
+    except BaseException as e:   # noqa: B036 - each kind is answered in _failure
+        return _failure(_interruption(e) or e)
+
+
+def _interruption(e: BaseException | None) -> BaseException | None:
+    """The Ctrl-C or SIGTERM that E was raised in the handling of, if any: a signal that comes
+    while a library cleans up (a worker pool starting its thread) can surface as that library's
+    own error, which must not hide it."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, (KeyboardInterrupt, Terminated)):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
+
+
+def _failure(e: BaseException) -> int:
+    """main's exit status for E, with its one-line message; E itself raised again when it is
+    not the user's to fix (a bug: a traceback with ALIGNTM_DEBUG=1, else one line)."""
+    if isinstance(e, InputError):
         print(f"aligntm: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    if isinstance(e, KeyboardInterrupt):
         print("aligntm: interrupted", file=sys.stderr)
         return 130
-    except Terminated:
+    if isinstance(e, Terminated):
         print("aligntm: terminated", file=sys.stderr)
         return 143
-    except BrokenPipeError:
+    if isinstance(e, BrokenPipeError):
         # output piped into head & co.: not an error
         sys.stderr.close()
         return 0
-    except OSError as e:
+    if isinstance(e, OSError):
         # what the system refused (a read-only directory, /proc, a full disk, a symlink loop):
         # the user's to fix, said in one line
         where = f"{e.filename}: " if e.filename else ""
         print(f"aligntm: error: {where}{e.strerror or e}", file=sys.stderr)
         return 2
-    except RuntimeError as e:
+    if isinstance(e, RuntimeError):
         loop = re.match(r"Symlink loop from '(.*)'", str(e))  # pathlib's resolve() on a loop
-        if not loop:
-            raise
-        print(f"aligntm: error: {loop.group(1)}: symlink loop", file=sys.stderr)
-        return 2
-    except Exception as e:
-        if os.environ.get("ALIGNTM_DEBUG"):
-            raise
-        print(f"aligntm: internal error: {type(e).__name__}: {e} (set ALIGNTM_DEBUG=1 for details)",
-              file=sys.stderr)
-        return 1
+        if loop:
+            print(f"aligntm: error: {loop.group(1)}: symlink loop", file=sys.stderr)
+            return 2
+    if not isinstance(e, Exception) or os.environ.get("ALIGNTM_DEBUG"):
+        raise e   # SystemExit and the like; a traceback when debugging
+    print(f"aligntm: internal error: {type(e).__name__}: {e} (set ALIGNTM_DEBUG=1 for details)",
+          file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -250,3 +250,24 @@ def test_a_document_over_the_sentence_limit_is_refused_in_one_line(run_cli, tmp_
     assert code == 2 and "not a whole number" in err
     monkeypatch.setenv("ALIGNTM_MAX_SENTENCES", "1000")
     assert run_cli(*args)[0] == 0
+
+
+@pytest.mark.parametrize("signal_exception, status, message", [
+    ("Terminated", 143, "aligntm: terminated\n"), ("KeyboardInterrupt", 130, "aligntm: interrupted\n"),
+])
+def test_a_signal_that_a_library_s_cleanup_error_hides_still_ends_in_one_line(monkeypatch, capsys, signal_exception,
+                                                                               status, message):
+    # SIGTERM inside a worker pool's thread start made the pool's shutdown raise "cannot join
+    # thread before it is started", and that error, not the signal, reached the user
+    from align import cli
+    interruption = getattr(cli, signal_exception, None) or KeyboardInterrupt
+
+    def command(args):
+        try:
+            raise interruption()
+        except BaseException:
+            raise RuntimeError("cannot join thread before it is started")
+
+    monkeypatch.setattr(cli, "cmd_align", command)
+    assert cli.main(["align", "ja.txt", "en.txt"]) == status
+    assert capsys.readouterr().err == message
