@@ -462,38 +462,42 @@ def _lexical_adjustment(lo, W: int, forward, backward, types) -> list[tuple[int,
     """What the translation model's scores (align/translation_model.py, PairScores) take off the
     cost of each bead in the band: P.LEXICAL_WEIGHT times, per target sentence, the best score
     given one of the bead's source sentences, and per source sentence the best given one of its
-    target sentences. As (bead type, flat cells of its cost plane, amounts); every sentence pair
-    a bead reads is scored once."""
+    target sentences. As (bead type, flat cells of its cost plane, amounts)."""
     n_rows, n_cols = forward.shape[0] + 1, forward.shape[1] + 1
-    M = forward.shape[1]
+    reach = max(max(a, b) for a, b in types)
+    fwd, c0 = _band_scores(forward, lo, W, reach)
+    bwd, _ = _band_scores(backward, lo, W, reach)
     I = np.repeat(np.arange(n_rows), W)
     J = (lo[:, None] + np.arange(W)[None, :]).ravel()
-    plan, reads = [], []
+    out = []
     for t, (a, b) in enumerate(types):
         if not a or not b:
             continue
         ok = (I >= a) & (J >= b) & (J < n_cols)
         i, j = I[ok], J[ok]
-        plan.append((t, a, b, np.flatnonzero(ok)))
-        reads += [(i - a + da) * M + (j - b + db) for da in range(a) for db in range(b)]
-    if not plan:
-        return []
-    cells, where = np.unique(np.concatenate(reads), return_inverse=True)
-    ci, cj = np.divmod(cells, M)
-    fwd, bwd = forward.at(ci, cj)[where], backward.at(ci, cj)[where]
-    out, pos = [], 0
-    for t, a, b, flat in plan:
-        k = len(flat)
-        f = fwd[pos:pos + a * b * k].reshape(a, b, k)   # [source sentence, target sentence, cell]
-        g = bwd[pos:pos + a * b * k].reshape(a, b, k)
-        pos += a * b * k
-        score = np.zeros(k, dtype=np.float32)
+        score = np.zeros(len(i), dtype=np.float32)
         for db in range(b):
-            score += f[:, db].max(axis=0)
+            score += np.max([fwd[i - a + da, j - b + db - c0[i - a + da]] for da in range(a)], axis=0)
         for da in range(a):
-            score += g[da].max(axis=0)
-        out.append((t, flat, P.LEXICAL_WEIGHT * score))
+            score += np.max([bwd[i - a + da, j - b + db - c0[i - a + da]] for db in range(b)], axis=0)
+        out.append((t, np.flatnonzero(ok), P.LEXICAL_WEIGHT * score))
     return out
+
+
+def _band_scores(scores, lo, W: int, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """The scores a band reads, as a table: row i' holds those of source sentence i' with target
+    sentences c0[i'] .. c0[i'] + width - 1, the columns that the beads ending in rows i' + 1 ..
+    i' + REACH of the band (rows lo[i] .. lo[i] + W - 1) can read. Returns (table, c0)."""
+    N, M = scores.shape
+    ends = np.minimum(np.arange(N)[:, None] + np.arange(1, reach + 1)[None, :], N)   # rows that read i'
+    c0 = np.maximum(0, lo[ends].min(axis=1) - reach)
+    width = max(1, int((np.minimum(lo[ends].max(axis=1) + W, M) - c0).max()))
+    i = np.repeat(np.arange(N), width)
+    j = (c0[:, None] + np.arange(width)[None, :]).ravel()
+    table = np.zeros(N * width, dtype=np.float32)
+    inside = j < M
+    table[inside] = scores.at(i[inside], j[inside])
+    return table.reshape(N, width), c0
 
 
 def _path_to_beads(path, types) -> list[Bead]:

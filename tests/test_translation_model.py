@@ -214,3 +214,22 @@ def test_scores_reach_a_stretch_between_fixed_beads():
     forward[3, 2], forward[2, 2] = -1.0, 3.0
     beads = aligner.align_features(src, tgt, fixed=[((0,), (0,))], lexical=(forward, forward.copy()))
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), ()), ((4,), (3,))]
+
+
+def test_the_band_reads_the_scores_of_the_sentence_pairs_its_beads_hold():
+    # a band of width 8 along the diagonal: each bead's adjustment must be that of the matrices
+    rng = np.random.default_rng(7)
+    N, M, W = 40, 43, 8
+    forward = rng.normal(size=(N, M)).astype(np.float32)
+    backward = rng.normal(size=(N, M)).astype(np.float32)
+    lo = np.clip(np.round(np.arange(N + 1) * (M / N)).astype(int) - W // 2, 0, M)
+    adjustment = aligner._lexical_adjustment(lo, W, as_pair_scores(forward), as_pair_scores(backward), params.BEAD_TYPES)
+    assert len(adjustment) == sum(1 for a, b in params.BEAD_TYPES if a and b)
+    for t, flat, amount in adjustment:
+        a, b = params.BEAD_TYPES[t]
+        for cell, value in zip(flat, amount):
+            i, k = divmod(int(cell), W)
+            j = lo[i] + k                   # the bead (i-a .. i-1, j-b .. j-1) ends at (i, j)
+            expected = sum(max(forward[i - a + da, j - b + db] for da in range(a)) for db in range(b))
+            expected += sum(max(backward[i - a + da, j - b + db] for db in range(b)) for da in range(a))
+            assert value == pytest.approx(params.LEXICAL_WEIGHT * expected, abs=1e-4)
