@@ -82,6 +82,15 @@ def test_thai_paragraph_without_punctuation_is_cut_at_the_spaces_between_sentenc
     assert sentences("th", f"{TH_1} {TH_2} {TH_3}") == [TH_1, TH_2, TH_3]
 
 
+def test_thai_repetition_mark_stays_with_its_word():
+    # ๆ repeats the word before it and is written after a space (ต่าง ๆ): no piece starts with it
+    paragraph = ("เราสามารถทำให้ทองเป็นรูปทรงต่าง ๆ ได้ทุกรูปแบบ และสามารถรีดให้เป็นรูปทรงขนาดจิ๋วได้ "
+                 "ทองคำสามารถถูกดึงให้เป็นเส้นบาง ๆ ซึ่งสามารถถูกบิดและถักเป็นลายได้")
+    pieces = sentences("th", paragraph)
+    assert len(pieces) > 1 and not any(p.startswith("ๆ") for p in pieces), pieces
+    assert "".join(pieces).replace(" ", "") == paragraph.replace(" ", "")
+
+
 def test_thai_pieces_are_never_shorter_than_a_phrase():
     # spaces inside sentences too (before a short phrase, around a number): pieces stay long
     paragraph = f"{TH_1} {TH_2} เช่น การท่องเที่ยว ในปี 2568 {TH_3} ครับ"

@@ -50,7 +50,9 @@ ORDINAL_PERIOD = frozenset({"de", "da", "nb", "nn", "no", "fi", "et", "cs", "sk"
 BUDDHIST_ERA = {"th": 543, "km": 543, "my": 544}
 _ERA_YEAR = re.compile(r"(?<![0-9.,])(2[3-6][0-9]{2})(?![0-9])")
 _HAN_NUMERAL = re.compile(r"[〇零一二三四五六七八九十百千万萬亿億两兩]+(?=[年月日号號%])")
-_THAI_PHRASE_BREAK = regex.compile(r"(?<=[\p{Script=Thai}&&\p{L}\p{M}]) +(?=[\p{Script=Thai}&&\p{L}])", regex.V1)
+# A space between Thai words, but not the one before ๆ (mai yamok), which repeats the word before
+# it and is written after a space (ต่าง ๆ): a piece that began with ๆ had lost its word.
+_THAI_PHRASE_BREAK = regex.compile(r"(?<=[\p{Script=Thai}&&\p{L}\p{M}]) +(?=[\p{Script=Thai}&&\p{L}--[ๆ]])", regex.V1)
 MIN_THAI_SENTENCE = 25  # graphemes: a Thai piece shorter than this is a phrase, not a sentence
 # Thai phrase breaks kept as split points of one sentence (evenly spread): the aligner keeps a row
 # as wide as the most split points of any sentence, for every sentence.
