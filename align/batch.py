@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 import sys
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -13,7 +14,7 @@ from . import formats
 from . import params as P
 from .api import align_documents, align_files
 from .errors import InputError
-from .lexicon import Lexicon, training_pairs, training_pairs_sample
+from .lexicon import Lexicon, contested, training_pairs, training_pairs_sample
 
 
 @dataclass
@@ -58,25 +59,42 @@ def _quiet_worker() -> None:
 
 def _learn(job):
     """Pass 1 of a batch: align one document pair alone. Its result as _work gives it (with the
-    features when a bead is unsure: the second pass needs them), and the words of its sure pairs."""
+    features when a bead is unsure: the second pass needs them), the words of its sure pairs, and
+    the positions among them of the pairs beside a bead it is unsure of (lexicon.contested)."""
     name, alignment, error = _work(job[:-1] + (False,), keep_features=True)
     if alignment is None:
-        return name, alignment, error, []
+        return name, alignment, error, [], []
     a = alignment
     found = training_pairs(a.src.lang, a.tgt.lang, a.src.texts, a.tgt.texts, a.beads)
     if not _unsure(a):
         a.src._features = a.tgt._features = None
-    return name, alignment, error, found
+        return name, alignment, error, found, []
+    return name, alignment, error, found, [k for k, c in enumerate(contested(a.beads)) if c]
 
 
 def _again(task):
-    """Pass 2 of a batch: align one document pair again with the lexicon learned from all."""
-    job, first, lexicon = task
+    """Pass 2 of a batch: align one document pair again with the lexicon learned from all, less
+    what the document's contested pairs taught it (Lexicon.leaving_out)."""
+    job, first, lexicon, contested_pairs = task
+    lexicon = lexicon.leaving_out(contested_pairs)
     if first is None or first.src._features is None:
         return _work(job[:-1] + (lexicon,))
     alignment = align_documents(first.src, first.tgt, lexicon=lexicon)
     alignment.src._features = alignment.tgt._features = None
     return job[0], alignment, None
+
+
+def _learned_from(pairs: list, sample, start: int, positions: list[int]) -> list:
+    """The pairs PAIRS[start + k] for k in POSITIONS that SAMPLE (sorted indices of the pairs
+    the lexicon learned from) holds."""
+    if isinstance(sample, range):
+        return [pairs[start + k] for k in positions]
+    found = []
+    for k in positions:
+        at = bisect_left(sample, start + k)
+        if at < len(sample) and sample[at] == start + k:
+            found.append(pairs[start + k])
+    return found
 
 
 def _without_features(result):
@@ -135,9 +153,10 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
             pool = get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs, initializer=_quiet_worker)
         if two_passes:
             bar.set_description("learning a lexicon")
-            first, pairs, kept = {}, [], 0
-            for name, alignment, error, found in (pool.imap(_learn, work, chunksize=1) if pool else map(_learn, work)):
+            first, pairs, kept, where = {}, [], 0, {}
+            for name, alignment, error, found, disputed in (pool.imap(_learn, work, chunksize=1) if pool else map(_learn, work)):
                 first[name] = (name, alignment, error)
+                where[name] = (len(pairs), disputed)
                 pairs.extend(found)
                 bar.update(1)
                 if alignment is not None and alignment.src._features is not None:
@@ -145,10 +164,14 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
                     if kept > P.LEXICON_KEEP_SENTENCES:  # bounded memory: pass 2 computes them again
                         alignment.src._features = alignment.tgt._features = None
             # too few sure pairs (one short document): words would pair by chance
-            learned = Lexicon.learn(training_pairs_sample(pairs)) if len(pairs) >= P.LEXICON_MIN_BEADS else Lexicon({}, {}, {})
+            sample = training_pairs_sample(range(len(pairs)))
+            learned = Lexicon.learn([pairs[k] for k in sample]) if len(pairs) >= P.LEXICON_MIN_BEADS else Lexicon({}, {}, {})
             # the second pass for the documents the first was unsure of somewhere; a document
-            # whose every bead is sure keeps its first alignment
-            again = [(job, first[job[0]][1], learned) for job in work if len(learned) and _unsure(first[job[0]][1])]
+            # whose every bead is sure keeps its first alignment. Each is given its pairs beside
+            # the places the first pass was unsure of, that the lexicon learned from, to leave
+            # out (lexicon.contested)
+            again = [(job, first[job[0]][1], learned, _learned_from(pairs, sample, *where[job[0]]))
+                     for job in work if len(learned) and _unsure(first[job[0]][1])]
             bar.total = len(work) + len(again)
             bar.set_description("aligning again")
             redone = {}

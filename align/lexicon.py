@@ -8,11 +8,15 @@ coefficient, become soft anchor keys ("d:gouvernement=regierung"), and the docum
 No dictionary, no model, any language: words are what `Language.words` gives (character n-grams
 in scripts without spaces).
 
-`batch` learns one lexicon from all its documents; `align` learns from the pair itself.
+`batch` learns one lexicon from all its documents; `align` learns from the pair itself. Either
+aligns a document again with it less what the document's pairs beside the places its first
+alignment was unsure of taught it (`contested`, Lexicon.leaving_out): a wrong pair there must not
+vouch for itself.
 """
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from collections import Counter
 from typing import Iterable
 
@@ -30,12 +34,32 @@ def training_pairs(src_lang: Language, tgt_lang: Language, src_texts: list[str],
                    words: tuple[list, list] | None = None) -> list[Pair]:
     """The words of both sides of the confident 1-1 beads (at most LIMIT, spread evenly).
     WORDS: each sentence's words on each side, when the caller has them already."""
-    sure = [b for b in beads if len(b.src) == 1 and len(b.tgt) == 1 and b.confidence >= P.LEXICON_MIN_CONFIDENCE]
-    sure = training_pairs_sample(sure, limit)
+    sure = [beads[k] for k in _sure(beads, limit)]
     if words is not None:
         return [(frozenset(words[0][b.src[0]]), frozenset(words[1][b.tgt[0]])) for b in sure]
     return [(frozenset(src_lang.words(src_texts[b.src[0]])), frozenset(tgt_lang.words(tgt_texts[b.tgt[0]])))
             for b in sure]
+
+
+def _sure(beads: list[Bead], limit: int) -> list[int]:
+    """The indices of the confident 1-1 beads (at most LIMIT, spread evenly)."""
+    sure = [k for k, b in enumerate(beads)
+            if len(b.src) == 1 and len(b.tgt) == 1 and b.confidence >= P.LEXICON_MIN_CONFIDENCE]
+    return training_pairs_sample(sure, limit)
+
+
+def contested(beads: list[Bead], limit: int = P.LEXICON_MAX_BEADS,
+              radius: int = P.LEXICON_CONTESTED_RADIUS) -> list[bool]:
+    """For each of the pairs training_pairs gives for BEADS, in its order: whether its bead lies
+    within RADIUS beads of one the alignment is unsure of. The second pass decides such places
+    again, and a pair beside one may be wrong: it must not vouch for itself there
+    (Lexicon.leaving_out)."""
+    unsure = [k for k, b in enumerate(beads) if b.confidence < P.LEXICON_MIN_CONFIDENCE]
+    out = []
+    for k in _sure(beads, limit):
+        at = bisect_left(unsure, k - radius)
+        out.append(at < len(unsure) and unsure[at] <= k + radius)
+    return out
 
 
 def training_pairs_sample(pairs: list, limit: int = P.LEXICON_MAX_BEADS) -> list:
@@ -49,9 +73,13 @@ def training_pairs_sample(pairs: list, limit: int = P.LEXICON_MAX_BEADS) -> list
 class Lexicon:
     """Source word -> key, target word -> keys, and how many training sentences hold each key."""
 
-    def __init__(self, src: dict[str, str], tgt: dict[str, list[str]], frequency: dict[str, int], model=None):
+    def __init__(self, src: dict[str, str], tgt: dict[str, list[str]], frequency: dict[str, int], model=None,
+                 counts: dict[str, tuple[int, int, int]] | None = None):
         self.src, self.tgt, self.frequency = src, tgt, frequency
         self.model = model   # TranslationModel learned from the same pairs, or None
+        # per key, the training pairs holding both its words, its source word, its target word;
+        # and its target word
+        self.counts = counts
 
     def __len__(self) -> int:
         return len(self.src)
@@ -105,14 +133,57 @@ class Lexicon:
         a, b = a[order], b[order]
         first = np.ones(len(a), dtype=bool)
         first[1:] = a[1:] != a[:-1]
-        src, tgt, frequency = {}, {}, {}
-        for i, j in zip(a[first].tolist(), b[first].tolist()):
+        src, tgt, frequency, counts = {}, {}, {}, {}
+        for i, j, k in zip(a[first].tolist(), b[first].tolist(), together[ok][order][first].tolist()):
             word, partner = src_words[i], tgt_words[j]
             key = f"d:{word}={partner}"   # readable where beads list their matched anchors
             src[word] = key
             tgt.setdefault(partner, []).append(key)
             frequency[key] = int(n_s[i])
-        return cls(src, tgt, frequency)
+            counts[key] = (k, int(n_s[i]), int(n_t[j]), partner)
+        return cls(src, tgt, frequency, counts=counts)
+
+    def leaving_out(self, pairs: list[Pair]) -> "Lexicon":
+        """This lexicon as if learned without PAIRS (of those it learned from, the ones beside a
+        place the document about to be aligned again was unsure of: `contested`): each key's
+        counts less theirs, and the keys that then fall below LEXICON_MIN_COUNT or
+        LEXICON_MIN_DICE dropped (keys it would have gained instead are not looked for). So is the
+        model (TranslationModel.leaving_out). Otherwise a wrong pair the first pass was sure of
+        vouches for itself: its words became keys and were learned as translations from it, and
+        the second pass kept it."""
+        if not pairs:
+            return self
+        model = self.model.leaving_out(pairs) if self.model is not None else None
+        if self.counts is None:
+            return Lexicon(self.src, self.tgt, self.frequency, model)
+        lost = {}   # key -> [pairs with both words, with the source word, with the target word]
+        for ws, wt in pairs:
+            target_keys = {k for w in wt for k in self.tgt.get(w, ())}
+            for k in target_keys:
+                lost.setdefault(k, [0, 0, 0])[2] += 1
+            for w in ws:
+                k = self.src.get(w)
+                if k is not None:
+                    d = lost.setdefault(k, [0, 0, 0])
+                    d[1] += 1
+                    d[0] += k in target_keys
+        # copies changed where the pairs touch them (rebuilding the dicts cost 60 ms a document)
+        src, tgt, frequency, counts = dict(self.src), dict(self.tgt), dict(self.frequency), dict(self.counts)
+        for k, (dk, ds, dt) in lost.items():
+            together, n_s, n_t, partner = self.counts[k]
+            together, n_s, n_t = together - dk, n_s - ds, n_t - dt
+            if (min(together, n_s, n_t) >= P.LEXICON_MIN_COUNT
+                    and 2 * together >= P.LEXICON_MIN_DICE * (n_s + n_t)):
+                frequency[k] = n_s
+                counts[k] = (together, n_s, n_t, partner)
+                continue
+            del src[k[2:len(k) - len(partner) - 1]], frequency[k], counts[k]
+            keys = [x for x in tgt[partner] if x != k]
+            if keys:
+                tgt[partner] = keys
+            else:
+                del tgt[partner]
+        return Lexicon(src, tgt, frequency, model, counts)
 
     def without(self, covered) -> "Lexicon":
         """This lexicon without the word pairs COVERED(source word, target word) says other anchor
@@ -125,7 +196,8 @@ class Lexicon:
             return self
         tgt = {w: [k for k in keys if k not in drop] for w, keys in self.tgt.items()}
         return Lexicon({w: k for w, k in self.src.items() if k not in drop}, {w: ks for w, ks in tgt.items() if ks},
-                       {k: n for k, n in self.frequency.items() if k not in drop}, self.model)
+                       {k: n for k, n in self.frequency.items() if k not in drop}, self.model,
+                       {k: c for k, c in self.counts.items() if k not in drop} if self.counts is not None else None)
 
     def annotate(self, features: list[Features], texts: list[str], lang: Language, side: str,
                  words: list[set[str]] | None = None) -> list[Features]:

@@ -141,3 +141,102 @@ def test_the_translation_model_is_learned_only_for_a_pair_it_may_score(monkeypat
     assert len(alignment.src.sentences) > 300
     assert len(calls) == trained
     assert any(k.startswith("d:") for b in alignment.beads for k in b.matched)   # the lexicon, either way
+
+
+def test_leaving_out_a_document_s_pairs_drops_the_keys_only_they_vouched_for():
+    rest = [pair("haus rot", "house red"), pair("haus klein", "house small"), pair("haus alt", "house old"),
+            pair("baum", "tree"), pair("auto gross", "car big"), pair("auto neu", "car new"),
+            pair("zug", "train"), pair("zug", "train"), pair("zug", "train")]
+    own = [pair("baum gross", "tree big"), pair("haus rot", "house red"), pair("zug", "train")]
+    full = Lexicon.learn(rest + own, model=False)
+    left = full.leaving_out(own)
+    assert full.src["baum"] == "d:baum=tree"                 # twice together: a key, once in own
+    assert "baum" not in left.src and "tree" not in left.tgt and "d:baum=tree" not in left.frequency
+    assert left.src["haus"] == "d:haus=house" and left.src["zug"] == "d:zug=train"
+    assert left.src["auto"] == "d:auto=car"                  # own pairs do not hold it: untouched
+    # the counts of what is kept are those of the other pairs
+    assert left.counts["d:haus=house"][:3] == (3, 3, 3) and left.frequency["d:haus=house"] == 3
+    assert left.counts["d:zug=train"][:3] == (3, 3, 3)
+    # every key left is one learning from the other pairs alone gives too
+    alone = Lexicon.learn(rest, model=False)
+    assert set(left.src.items()) <= set(alone.src.items())
+    assert {k for ks in left.tgt.values() for k in ks} == set(left.src.values()) == set(left.frequency)
+    assert full.src["baum"] == "d:baum=tree"                 # the learned lexicon itself is unchanged
+    assert full.leaving_out([]) is full
+
+
+def test_leaving_out_drops_a_key_whose_dice_falls_below_the_threshold():
+    # Dice 2 * together / (pairs with 'a' + pairs with 'x'), counted without the pairs left out
+    pairs = [pair("a", "x"), pair("a", "x"), pair("a", "x"), pair("a", "y"), pair("a", "y")]
+    full = Lexicon.learn(pairs, model=False)
+    assert full.src["a"] == "d:a=x"                          # Dice 2*3/(5+3) = 0.75
+    left = full.leaving_out([pair("a", "x")])                # 2*2/(4+2) = 0.67: kept
+    assert left.src["a"] == "d:a=x" and left.counts["d:a=x"][:3] == (2, 4, 2)
+    left = full.leaving_out([pair("a", "x"), pair("a", "y")])   # 2*2/(3+2) = 0.8: kept
+    assert left.src["a"] == "d:a=x"
+    left = full.leaving_out([pair("a", "x"), pair("a", "x")])   # 2*1/(3+1) = 0.5, once: dropped
+    assert "a" not in left.src
+
+
+def test_learned_from_picks_a_document_s_contested_pairs_from_the_sample():
+    import importlib
+    batch = importlib.import_module("align.batch")
+    pairs = [pair(f"w{k}", f"v{k}") for k in range(10)]
+    assert batch._learned_from(pairs, range(10), 3, [0, 2]) == [pairs[3], pairs[5]]   # all learned from
+    assert batch._learned_from(pairs, [0, 2, 4, 6, 8], 3, [0, 1, 3]) == [pairs[4], pairs[6]]
+    assert batch._learned_from(pairs, [0, 2, 4, 6, 8], 9, [0]) == []
+
+
+def test_contested_pairs_are_those_beside_an_unsure_bead():
+    from align.lexicon import contested
+    beads = [Bead((0,), (0,), 0.99), Bead((1,), (1,), 0.99), Bead((2,), (2,), 0.99), Bead((3,), (), 0.5),
+             Bead((4,), (3,), 0.99), Bead((5, 6), (4,), 0.99), Bead((7,), (5,), 0.95), Bead((8,), (6,), 0.99),
+             Bead((9,), (7,), 0.99)]
+    # training pairs: the sure 1-1 beads 0, 1, 2, 4, 6, 7, 8 (not the join 5)
+    assert contested(beads, radius=2) == [False, True, True, True, False, False, False]
+    assert contested(beads, radius=3) == [True, True, True, True, True, False, False]
+    assert contested(beads, radius=1) == [False, False, True, True, False, False, False]
+    assert contested([Bead((0,), (0,), 0.99)] * 3, radius=2) == [False] * 3
+    assert len(contested(beads, limit=3)) == 3               # sampled as training_pairs samples
+
+
+@pytest.mark.skipif(not (EVAL / "zh-en" / "flores-docs").is_dir(), reason="needs ../shared/eval")
+def test_batch_aligns_each_document_again_without_its_contested_pairs(monkeypatch, tmp_path):
+    import importlib
+    from align.api import align_files
+    from align.lexicon import contested
+    batch = importlib.import_module("align.batch")
+    d = EVAL / "zh-en" / "flores-docs"
+    left_out = []
+    original = Lexicon.leaving_out
+    monkeypatch.setattr(Lexicon, "leaving_out", lambda self, own: left_out.append(own) or original(self, own))
+    result = batch.batch(d / "zh", d / "en", tmp_path / "out", "zh", "en", presegmented=True, jobs=1, progress=False)
+    assert len(result.aligned) == 35
+    # each document aligned again leaves out the pairs of its first alignment beside its unsure beads
+    expected = []
+    for name in result.aligned:
+        a = align_files(d / "zh" / name, d / "en" / name, "zh", "en", True, False, False)
+        if any(b.confidence < P.LEXICON_MIN_CONFIDENCE for b in a.beads):
+            pairs = training_pairs(a.src.lang, a.tgt.lang, a.src.texts, a.tgt.texts, a.beads)
+            expected.append([p for p, c in zip(pairs, contested(a.beads)) if c])
+    assert len(left_out) == len(expected) > 5
+    assert left_out == expected and any(left_out)
+
+
+@pytest.mark.skipif(not (EVAL / "my-en" / "flores-docs").is_dir(), reason="needs ../shared/eval")
+def test_a_pair_aligned_alone_is_aligned_again_without_its_contested_pairs(monkeypatch):
+    from align.lexicon import contested
+    d = EVAL / "my-en" / "flores-docs"
+    names = sorted(p.name for p in (d / "gold").iterdir())[:12]
+    src = "".join((d / "my" / n).read_text(encoding="utf-8") for n in names)
+    tgt = "".join((d / "en" / n).read_text(encoding="utf-8") for n in names)
+    first = align_texts(src, tgt, "my", "en", presegmented=True, lexicon=False)
+    pairs = training_pairs(first.src.lang, first.tgt.lang, first.src.texts, first.tgt.texts, first.beads)
+    assert len(pairs) >= P.LEXICON_MIN_BEADS
+    expected = [p for p, c in zip(pairs, contested(first.beads)) if c]
+    assert 0 < len(expected) < len(pairs)
+    left_out = []
+    original = Lexicon.leaving_out
+    monkeypatch.setattr(Lexicon, "leaving_out", lambda self, own: left_out.append(own) or original(self, own))
+    align_texts(src, tgt, "my", "en", presegmented=True)
+    assert left_out == [expected]

@@ -233,3 +233,62 @@ def test_the_band_reads_the_scores_of_the_sentence_pairs_its_beads_hold():
             expected = sum(max(forward[i - a + da, j - b + db] for da in range(a)) for db in range(b))
             expected += sum(max(backward[i - a + da, j - b + db] for db in range(b)) for da in range(a))
             assert value == pytest.approx(params.LEXICAL_WEIGHT * expected, abs=1e-4)
+
+
+def test_leaving_out_pairs_takes_back_what_they_taught():
+    # a wrong pair the first pass was sure of: s0's words with s1's translations
+    rest = sentence_pairs(300)
+    wrong = (frozenset(["s0", "s2", "s3"]), frozenset(["t1", "t4", "t5"]))
+    full = TranslationModel.learn(rest + [wrong, wrong])
+    left = full.leaving_out([wrong, wrong])
+    alone = TranslationModel.learn(rest)
+    src, tgt = [set(wrong[0]), {"s1", "s4", "s5"}], [set(wrong[1]), {"t0", "t2", "t3"}]
+    scores = {name: sum(m.dense() for m in model.scores(src, tgt))
+              for name, model in (("full", full), ("left", left), ("alone", alone))}
+    # the wrong pair vouched for itself; left out, it scores below the right pairs again
+    assert scores["full"][0, 0] > scores["left"][0, 0]
+    assert scores["left"][0, 1] > scores["left"][0, 0] and scores["left"][1, 0] > scores["left"][1, 1]
+    # and close to a model learned without it (one E step taken back, not a new training)
+    assert np.abs(scores["left"] - scores["alone"]).max() < 0.5 * np.abs(scores["full"] - scores["alone"]).max()
+    # leaving out nothing is the model itself; the model learned is unchanged
+    assert full.leaving_out([]).forward is full.forward
+    assert np.array_equal(sum(m.dense() for m in full.scores(src, tgt)), scores["full"])
+
+
+def test_leaving_out_words_then_seen_once_makes_them_unknown():
+    pairs = sentence_pairs(100)
+    rare = (frozenset(["s0", "rare"]), frozenset(["t0", "seltsam"]))
+    full = TranslationModel.learn(pairs + [rare, rare])
+    assert "rare" in full.forward.src_vocab and "seltsam" in full.forward.tgt_vocab
+    left = full.leaving_out([rare])
+    assert "rare" not in left.forward.src_vocab and "seltsam" not in left.forward.tgt_vocab
+    assert "rare" not in left.backward.tgt_vocab and "seltsam" not in left.backward.src_vocab
+    assert "s0" in left.forward.src_vocab
+    # unknown: no evidence either way, as a word never seen
+    forward = left.scores([{"rare"}], [{"seltsam"}])[0].dense()
+    assert forward[0, 0] == 0
+
+
+def test_leaving_out_thinned_training_takes_back_only_the_pairs_trained_on(monkeypatch):
+    import align.translation_model as tm
+    pairs = sentence_pairs(300)
+    monkeypatch.setattr(tm, "MAX_COMBINATIONS", sum(len(a) * len(b) for a, b in pairs) // 3)
+    model = tm.TranslationModel.learn(pairs)
+    assert model.trained is not None and len(model.trained) < len(pairs)
+    trained = [p for p in pairs if tm._pair_key(p) in model.trained]
+    untrained = [p for p in pairs if tm._pair_key(p) not in model.trained]
+    assert trained and untrained
+    same = model.leaving_out(untrained[:5])
+    assert np.array_equal(same.forward.prob, model.forward.prob)
+    assert not np.array_equal(model.leaving_out(trained[:5]).forward.prob, model.forward.prob)
+
+
+def test_pair_keys_are_the_same_in_every_process():
+    import subprocess
+    import sys
+    from align.translation_model import _pair_key
+    code = "from align.translation_model import _pair_key; print(_pair_key((frozenset(['ラオス', 'b']), frozenset(['Laos']))).hex())"
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout.strip()
+        assert out == _pair_key((frozenset(["b", "ラオス"]), frozenset(["Laos"]))).hex()
