@@ -152,7 +152,7 @@ def test_both_directions_at_once_learn_what_one_after_the_other_learn(monkeypatc
 
 def test_scores_follow_their_definition():
     # score(i, j) = sum over the words w of target sentence j (known, held by at most 1/COMMON of
-    # the sentences) of log(SMOOTH + (1 - SMOOTH) * p(w | i) / mean over i' of p(w | i')), with
+    # the sentences, explained by some source sentence) of log(SMOOTH + (1 - SMOOTH) * p(w | i) / mean over i' of p(w | i')), with
     # p(w | i) the mean of t(w | s) over sentence i's known words and the empty word; divided
     # by the known words of an average target sentence
     import math
@@ -180,9 +180,10 @@ def test_scores_follow_their_definition():
             if held[w] * tm.COMMON > len(tgt):
                 continue
             typical = sum(p_given(k, w) for k in range(len(src))) / len(src)
+            if not typical:
+                continue      # no source sentence explains it: it tells none of them apart
             for i in range(len(src)):
-                ratio = p_given(i, w) / typical if typical else 0.0
-                expected[i, j] += math.log(smooth + (1 - smooth) * ratio)
+                expected[i, j] += math.log(smooth + (1 - smooth) * p_given(i, w) / typical)
     np.testing.assert_allclose(d.scores(src, tgt).dense(), expected / average, rtol=1e-4, atol=1e-4)
 
 
@@ -292,3 +293,19 @@ def test_pair_keys_are_the_same_in_every_process():
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                              env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout.strip()
         assert out == _pair_key((frozenset(["b", "ラオス"]), frozenset(["Laos"]))).hex()
+
+
+def test_a_word_no_source_sentence_explains_counts_for_no_pair():
+    # t(x | a) = t(y | b) = 1; nothing explains z. A sentence holding z must score with each
+    # source sentence as without it: z tells them apart no more than it says the sentence was
+    # added (it had cost log(SMOOTH) in every pair and nothing when left unaligned, so a loosely
+    # translated long sentence was left out: bsd-dev 190329_J01_18)
+    from align.translation_model import _Direction
+    d = _Direction({"a": 0, "b": 1}, {"x": 0, "y": 1, "z": 2}, np.array([0 * 3 + 0, 1 * 3 + 1]),
+                   np.array([1.0, 1.0], dtype=np.float32))
+    src = [{"a"}, {"b"}, {"a", "b"}, set()]
+    with_z = d.scores(src, [{"x", "z"}, {"y"}, set(), set()]).dense()
+    without = d.scores(src, [{"x"}, {"y"}, set(), set()]).dense()
+    # (scores are per word of an average target sentence, at least one: 1 in both)
+    np.testing.assert_allclose(with_z, without, atol=1e-6)
+    assert with_z[0, 0] > 0 > with_z[1, 0]
