@@ -74,7 +74,7 @@ class Lexicon:
     """Source word -> key, target word -> keys, and how many training sentences hold each key."""
 
     def __init__(self, src: dict[str, str], tgt: dict[str, list[str]], frequency: dict[str, int], model=None,
-                 counts: dict[str, tuple[int, int, int]] | None = None):
+                 counts: dict[str, tuple[int, int, int, str]] | None = None):
         self.src, self.tgt, self.frequency = src, tgt, frequency
         self.model = model   # TranslationModel learned from the same pairs, or None
         # per key, the training pairs holding both its words, its source word, its target word;

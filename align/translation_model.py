@@ -115,7 +115,7 @@ class _Direction:
 
     def leaving_out(self, pairs: list[tuple[frozenset, frozenset]]) -> "_Direction":
         """This direction as if trained without PAIRS (training pairs of the document to be
-        scored): their expected counts under the model (one E step) taken out of each source
+        scored, those beside a place its first alignment was unsure of): their expected counts under the model (one E step) taken out of each source
         word's, and the words they leave seen fewer than twice unknown. The document's own
         pairs had vouched for themselves: a wrong pair the first pass was sure of taught the
         model its words, and the second pass then preferred it (lexicon.Lexicon.leaving_out)."""
@@ -169,8 +169,8 @@ class _Direction:
         """The log-likelihood ratio of each target sentence j's words given each source sentence
         i (module docstring), computed for the pairs the aligner asks for (PairScores.at): a
         source sentence explains a few hundred target words (t(w | s) >= MIN_PROBABILITY), and
-        only those of the target document count; an unexplained word costs log(SMOOTH)
-        whatever the source sentence."""
+        only those of the target document count; a word source sentence i leaves unexplained
+        costs log(SMOOTH), and one that no source sentence explains costs nothing."""
         n_t, empty = self.n_t, self.empty
         N, M = len(src_words), len(tgt_words)
         # the target words of each target sentence, (word, sentence) sorted by word
