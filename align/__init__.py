@@ -9,6 +9,8 @@ The same operations as the CLI: segment_text/segment_file (aligntm segment), ali
 align_texts (aligntm align), batch (aligntm batch), score_paths (aligntm score), and
 tm.write_tmx for TMX 1.4b.
 """
+__version__ = "0.1.0"   # the one place it is written (pyproject.toml reads it)
+
 from .errors import InputError
 from .lazy import lazy_exports
 

@@ -526,7 +526,7 @@ def align_features(src: list[Features], tgt: list[Features], length_only: bool =
     """
     if not src and not tgt:
         return []
-    with dp.compiled_for(len(src) + len(tgt)), gcpause.paused():
+    with gcpause.paused():
         return _align(src, tgt, length_only, fixed, model, lexical)
 
 

@@ -119,11 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
-        return version("aligntm")
-    except Exception:
-        return "0.1.0"
+    from . import __version__
+    return __version__
 
 
 # --- commands --------------------------------------------------------------------------

@@ -77,6 +77,10 @@ def _basename(name: str) -> str:
 # one core: documents this long are cut into pieces computed on every core.
 PARALLEL_FEATURES_FROM = 4000
 FEATURE_PIECE = 5000
+# Shorter documents than that, from this many sentences in all, are computed side by side: one in
+# this process, the others in one forked process (a 1k pair: 0.55 -> 0.35 s; forking and sending
+# the features back cost about 15 ms).
+SIDE_BY_SIDE_FROM = 500
 
 
 def _features_of(code: str, sentences: list[Sentence], shared: dict | None = None) -> list[Features]:
@@ -107,6 +111,10 @@ def prepare_features(documents: list[Document]) -> None:
     todo = [d for d in documents if d._features is None]
     total = sum(len(d.sentences) for d in todo)
     workers = min(os.cpu_count() or 1, -(-total // FEATURE_PIECE))
+    if (len(todo) >= 2 and SIDE_BY_SIDE_FROM <= total < PARALLEL_FEATURES_FROM and (os.cpu_count() or 1) >= 2
+            and _can_fork()):
+        _side_by_side(todo)
+        return
     if total < PARALLEL_FEATURES_FROM or workers < 2 or not _can_fork():
         for d in todo:
             d._features = _features_of(d.lang.code, d.sentences)
@@ -125,6 +133,26 @@ def prepare_features(documents: list[Document]) -> None:
                 packed, futures[i] = futures[i].result(), None   # its tuples freed once unpacked
                 todo[n]._features.extend(_unpack(packed, shared))
                 del packed
+    finally:
+        _FORKED_DOCUMENTS.clear()
+
+
+def _side_by_side(todo: list[Document]) -> None:
+    """Features of TODO, one document in this process and the others in a forked one at the same
+    time. This process takes the one whose language keeps what words() will read
+    (Language.remembers_words), else the longest."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    here = max(todo, key=lambda d: (d.lang.remembers_words, len(d.sentences)))
+    away = [d for d in todo if d is not here]
+    _FORKED_DOCUMENTS[:] = away
+    shared: dict = {}
+    try:
+        with gcpause.paused(), ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_piece_features, n, 0) for n in range(len(away))]
+            here._features = _features_of(here.lang.code, here.sentences, shared)
+            for d, future in zip(away, futures):
+                d._features = _unpack(future.result(), shared)
     finally:
         _FORKED_DOCUMENTS.clear()
 

@@ -14,42 +14,23 @@ sentence alone) links cells of the same row; its recurrence D[k] = min(X[k], D[k
 a prefix minimum, D = S + minimum.accumulate(X - S) with S the running sum of c (and
 logaddexp.accumulate for the sums), so no Python loop over columns is needed.
 
-On long documents the per-row numpy calls dominate: for alignments of COMPILED_FROM_SENTENCES
-sentences and more the same passes run compiled (dp_compiled.py, numba), with identical paths.
+The per-row numpy calls dominate on long documents: the same passes run compiled in C
+(dp_compiled.py) whenever it was built, with identical paths; ALIGNTM_DP=python forces numpy.
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import os
 
 import numpy as np
 
 INF = np.inf
 
-# The compiled passes of dp_compiled.py run (when numba is there) for alignments of at least
-# COMPILED_FROM_SENTENCES sentences (both documents), set by the aligner with compiled_for():
-# loading numba and its cached functions costs about 0.9 s. Measured (`aligntm align
-# --presegmented`, kyoto-dev pairs, both aligns of the lexicon pass): 2,259 sentences numpy 2.4 s /
-# compiled 3.1 s; 4,518: 5.1 / 4.2 s; 10,082: 10.0 / 6.3 s.
-COMPILED_FROM_SENTENCES = 3_000
-_long_alignment = contextvars.ContextVar("long_alignment", default=False)
-
-
-@contextlib.contextmanager
-def compiled_for(sentences: int):
-    """Within this block, the passes are compiled when SENTENCES is a long alignment."""
-    token = _long_alignment.set(sentences >= COMPILED_FROM_SENTENCES)
-    try:
-        yield
-    finally:
-        _long_alignment.reset(token)
-
 
 def _compiled():
-    """dp_compiled, when it should run: ALIGNTM_DP=python or =compiled forces a choice."""
+    """dp_compiled (the C core) unless ALIGNTM_DP=python, or it was not built; ALIGNTM_DP=compiled
+    insists on it."""
     choice = os.environ.get("ALIGNTM_DP", "")
-    if choice == "python" or (choice != "compiled" and not _long_alignment.get()):
+    if choice == "python":
         return None
     try:
         from . import dp_compiled

@@ -1,341 +1,150 @@
-"""The dynamic programme of dp.py compiled with numba: the same three passes, cell by cell.
+"""The dynamic programme of dp.py and the anchor parts of the cost, compiled: the same passes,
+cell by cell, in C (align/_dpcore.c, built by `pip install` as the extension align._dpcore and
+called here through ctypes, which lets go of the GIL while it runs).
 
-dp.py runs a row at a time with numpy over the band's columns; on long documents the time goes
-into numpy's per-call overhead (nine bead types x every row x four passes). Here the loops are
-compiled once (cached on disk beside this file) and every array operation of dp.py is done in
-the same order with the same arithmetic (running sums, then minimum / logaddexp of the running
-values), so the paths are identical and the probabilities agree to the last bits
-(tests/test_dp.py compares them). dp.py decides which one runs.
+dp.py runs a row at a time with numpy over the band's columns; there the time goes into numpy's
+per-call overhead (nine bead types x every row x four passes). Every array operation of dp.py is
+done in C in the same order with the same arithmetic, so the paths are identical and the
+probabilities agree to the last bits (tests/test_dp_compiled.py compares them). dp.py decides
+which one runs; importing this module raises ImportError when the library was not built.
+
+The C core replaced numba (until 2026-12): loading numba and its cached functions took 0.4 s of
+every run and its first compile 25 s of every install, and a 1k-sentence pair aligned faster
+with numpy than with it.
 """
 from __future__ import annotations
 
-import math
+import ctypes
+import importlib.util
+import os
 
 import numpy as np
-from numba import njit, prange
 
-INF = np.inf
-LOGE2 = math.log(2.0)
+_spec = importlib.util.find_spec("align._dpcore")
+if _spec is None or not _spec.origin:
+    raise ImportError("align._dpcore is not built (pip install -e . builds it with the C compiler)")
+try:
+    _lib = ctypes.CDLL(_spec.origin)
+except OSError as e:
+    raise ImportError(f"cannot load {_spec.origin}: {e}") from None
+
+_p, _i64, _int, _f64 = ctypes.c_void_p, ctypes.c_int64, ctypes.c_int, ctypes.c_double
+_PASS = [_p, _int, _p, _p, _p, _p, _i64, _i64, _i64, _i64]   # cost, f32, skip, lo, types, n_types, n_rows, W, n_tgt
+for _name, _out in (("viterbi_tables", [_p, _p]), ("forward", [_p]), ("backward", [_p])):
+    getattr(_lib, _name).argtypes = _PASS + _out
+    getattr(_lib, _name).restype = _int
+_lib.key_hits.argtypes = [_p, _p, _i64, _p, _p, _p, _p, _i64, _p, _i64, _i64, _i64, _int, _p, _p, _p, _p, _p]
+_lib.key_hits.restype = _i64
+_lib.distinct_keys.argtypes = [_p, _p, _i64, _i64, _i64, _p, _p]
+_lib.distinct_keys.restype = None
 
 
-@njit(cache=True, nogil=True)
-def _logaddexp(x, y):
-    # numpy's npy_logaddexp, step for step
-    if x == y:
-        return x + LOGE2
-    tmp = x - y
-    if tmp > 0:
-        return x + math.log1p(math.exp(-tmp))
-    if tmp <= 0:
-        return y + math.log1p(math.exp(tmp))
-    return tmp
+class _SideArrays(ctypes.Structure):
+    _fields_ = [("length", _p), ("cum_length", _p), ("skip", _p), ("dist", _p), ("splits", _p),
+                ("bonus", _p), ("split_count", _p), ("matchable", _p), ("n", _i64), ("split_width", _i64)]
 
 
-@njit(cache=True, nogil=True)
-def viterbi_tables(cost, skip_t, lo, type_a, type_b, n_tgt):
+class _Hits(ctypes.Structure):
+    _fields_ = [("ids", _p), ("ss", _p), ("ts", _p), ("weights", _p), ("n", _i64)]
+
+
+class _CostInput(ctypes.Structure):
+    _fields_ = [("src", _SideArrays), ("tgt", _SideArrays), ("hard", _Hits), ("soft", _Hits),
+                ("type_a", _p), ("type_b", _p), ("lo", _p), ("prior", _p), ("n_types", _i64), ("W", _i64)] + \
+               [(name, _f64) for name in ("ratio", "variance", "dof", "hard_match", "hard_miss", "soft_match",
+                                          "tolerance", "unmatched", "matchable", "unmatched_pair",
+                                          "matchable_pair")] + [("threads", _int)]
+
+
+_lib.cost_tensor.argtypes = [ctypes.POINTER(_CostInput), _p, _p]
+_lib.cost_tensor.restype = _int
+
+# The cost tensor's rows are shared among threads from this many cells of the band (a 1k pair's
+# band of 260,000 cells took 4 ms a bead type on one core); at most THREADS of them.
+THREADS_FROM_CELLS = 1_000_000
+THREADS = 4
+
+
+def _c(x, dtype) -> np.ndarray:
+    """X as a C-contiguous array of DTYPE (no copy when it is one already)."""
+    return np.ascontiguousarray(x, dtype=dtype)
+
+
+def _checked(status: int) -> None:
+    if status == -1:
+        raise MemoryError("the aligner's compiled core ran out of memory")
+    if status != 0:
+        raise ValueError(f"the aligner's compiled core refused its input (status {status})")
+
+
+def _pass_args(cost, skip_t, lo, type_a, type_b, n_tgt):
+    """The arguments the three passes share, and the arrays to keep alive while they run."""
+    if cost.dtype not in (np.float32, np.float64):
+        cost = cost.astype(np.float64)
+    arrays = (_c(cost, cost.dtype), _c(skip_t, np.float64), _c(lo, np.int64), _c(type_a, np.int64),
+              _c(type_b, np.int64))
+    cost, skip_t, lo, type_a, type_b = arrays
     n_rows, W = skip_t.shape
-    D = np.full((n_rows, W), INF)
-    back = np.full((n_rows, W), -2, dtype=np.int8)
-    X = np.empty(W)
-    arg = np.empty(W, dtype=np.int8)
-    S = np.empty(W)
-    Z = np.empty(W)
-    for i in range(n_rows):
-        X[:] = INF
-        arg[:] = -2
-        if i == 0 and lo[0] == 0:
-            X[0] = 0.0
-        for t in range(type_a.shape[0]):
-            a, b = type_a[t], type_b[t]
-            if a > i:
-                continue
-            off = lo[i] - b - lo[i - a]
-            k0, k1 = max(0, -off), min(W, W - off)
-            for k in range(k0, k1):
-                cand = D[i - a, k + off] + cost[t, i, k]
-                if cand < X[k]:
-                    X[k] = cand
-                    arg[k] = t
-        # D = S + minimum.accumulate(X - S), S the running sum of the 0-1 costs (c[0] = 0)
-        total = 0.0
-        run = INF
-        pos = 0
-        for k in range(W):
-            c = 0.0 if k == 0 else skip_t[i, k]
-            total = c if k == 0 else total + c
-            S[k] = total
-            Z[k] = X[k] - total
-            run = Z[k] if k == 0 else min(run, Z[k])
-            D[i, k] = total + run
-            if Z[k] <= run:
-                pos = k
-            back[i, k] = arg[k] if pos == k else -1
-            if lo[i] + k > n_tgt:
-                D[i, k] = INF
+    if cost.shape != (len(type_a), n_rows, W) or len(lo) != n_rows or len(type_b) != len(type_a):
+        raise ValueError("cost, skip_t, lo and the bead types do not agree in shape")
+    return arrays, (cost.ctypes.data, int(cost.dtype == np.float32), skip_t.ctypes.data, lo.ctypes.data,
+                    type_a.ctypes.data, type_b.ctypes.data, len(type_a), n_rows, W, int(n_tgt))
+
+
+def viterbi_tables(cost, skip_t, lo, type_a, type_b, n_tgt):
+    """dp._viterbi_tables: D (cost of the cheapest path to each cell) and BACK (the bead type
+    that ends it, -1 for the 0-1 bead) over the band."""
+    keep, args = _pass_args(cost, skip_t, lo, type_a, type_b, n_tgt)
+    n_rows, W = keep[1].shape
+    D = np.empty((n_rows, W))
+    back = np.empty((n_rows, W), dtype=np.int8)
+    _checked(_lib.viterbi_tables(*args, D.ctypes.data, back.ctypes.data))
     return D, back
 
 
-@njit(cache=True, nogil=True)
 def forward(cost, skip_t, lo, type_a, type_b, n_tgt):
-    n_rows, W = skip_t.shape
-    F = np.full((n_rows, W), -INF)
-    X = np.empty(W)
-    for i in range(n_rows):
-        X[:] = -INF
-        if i == 0 and lo[0] == 0:
-            X[0] = 0.0
-        for t in range(type_a.shape[0]):
-            a, b = type_a[t], type_b[t]
-            if a > i:
-                continue
-            off = lo[i] - b - lo[i - a]
-            k0, k1 = max(0, -off), min(W, W - off)
-            for k in range(k0, k1):
-                X[k] = _logaddexp(X[k], F[i - a, k + off] - cost[t, i, k])
-        # F = logaddexp.accumulate(X + S) - S
-        total = 0.0
-        acc = 0.0
-        for k in range(W):
-            c = 0.0 if k == 0 else skip_t[i, k]
-            total = c if k == 0 else total + c
-            value = X[k] + total
-            acc = value if k == 0 else _logaddexp(acc, value)
-            F[i, k] = acc - total
-            if lo[i] + k > n_tgt:
-                F[i, k] = -INF
+    """dp.forward: F[i, k], log of the summed weight of the paths from (0, 0) to (i, lo[i]+k)."""
+    keep, args = _pass_args(cost, skip_t, lo, type_a, type_b, n_tgt)
+    F = np.empty(keep[1].shape)
+    _checked(_lib.forward(*args, F.ctypes.data))
     return F
 
 
-@njit(cache=True, nogil=True)
 def backward(cost, skip_t, lo, type_a, type_b, n_tgt):
-    n_rows, W = skip_t.shape
-    B = np.full((n_rows, W), -INF)
-    Y = np.empty(W)
-    S = np.zeros(W)
-    for i in range(n_rows - 1, -1, -1):
-        Y[:] = -INF
-        if i == n_rows - 1:
-            k_end = n_tgt - lo[i]
-            if 0 <= k_end < W:
-                Y[k_end] = 0.0
-        for t in range(type_a.shape[0]):
-            a, b = type_a[t], type_b[t]
-            r = i + a
-            if r >= n_rows:
-                continue
-            off = lo[i] + b - lo[r]
-            k0, k1 = max(0, -off), min(W, W - off)
-            for k in range(k0, k1):
-                Y[k] = _logaddexp(Y[k], B[r, k + off] - cost[t, r, k + off])
-        # S[k] = c[k] + ... + c[W-2] (c[k] = skip_t[i, k+1]), summed from the end as
-        # cumsum(c[::-1])[::-1] does; B = revacc(logaddexp)(Y + S) - S
-        S[W - 1] = 0.0
-        total = 0.0
-        for k in range(W - 2, -1, -1):
-            total = skip_t[i, k + 1] if k == W - 2 else total + skip_t[i, k + 1]
-            S[k] = total
-        acc = 0.0
-        for k in range(W - 1, -1, -1):
-            value = Y[k] + S[k]
-            acc = value if k == W - 1 else _logaddexp(acc, value)
-            B[i, k] = acc - S[k]
-            if lo[i] + k > n_tgt:
-                B[i, k] = -INF
+    """dp.backward: B[i, k], log of the summed weight of the paths from (i, lo[i]+k) to the end."""
+    keep, args = _pass_args(cost, skip_t, lo, type_a, type_b, n_tgt)
+    B = np.empty(keep[1].shape)
+    _checked(_lib.backward(*args, B.ctypes.data))
     return B
 
 
-# --- the anchor parts of the cost (aligner.py), the other hot loops of long documents ------
-
-@njit(cache=True, nogil=True)
 def key_hits(src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo, W, reach, total, hard):
     """aligner._key_hits over arrays: (key ids, source, target, weights) of the key pairs near
     the band, key ids numbered in order of first use as aligner.py numbers them."""
-    n_keys = tgt_start.shape[0]
-    local = np.full(n_keys, -1, dtype=np.int64)
-    count = 0
-    for h in range(src_sent.shape[0]):
-        s, g = src_sent[h], src_key[h]
-        if tgt_end[g] == tgt_start[g]:
-            continue
-        first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
-        p0 = np.searchsorted(tgt_pos[tgt_start[g]:tgt_end[g]], first, side="left")
-        p1 = np.searchsorted(tgt_pos[tgt_start[g]:tgt_end[g]], last, side="right")
-        count += p1 - p0
-    key_ids = np.empty(count, dtype=np.int64)
-    ss = np.empty(count, dtype=np.int64)
-    ts = np.empty(count, dtype=np.int64)
+    src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo = (
+        _c(x, np.int64) for x in (src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo))
+    args = [src_sent.ctypes.data, src_key.ctypes.data, len(src_sent), tgt_pos.ctypes.data, tgt_start.ctypes.data,
+            tgt_end.ctypes.data, df_s.ctypes.data, len(tgt_start), lo.ctypes.data, int(W), int(reach), int(total),
+            int(bool(hard))]
+    count = _lib.key_hits(*args, None, None, None, None, None)
+    local = np.empty(len(tgt_start), dtype=np.int64)
+    key_ids, ss, ts = (np.empty(count, dtype=np.int64) for _ in range(3))
     weights = np.empty(count)
-    m = 0
-    next_id = 0
-    for h in range(src_sent.shape[0]):
-        s, g = src_sent[h], src_key[h]
-        occurrences = tgt_pos[tgt_start[g]:tgt_end[g]]
-        if occurrences.shape[0] == 0:
-            continue
-        first, last = lo[s + 1] - 1 - reach, lo[s + 1] + W + reach
-        p0 = np.searchsorted(occurrences, first, side="left")
-        p1 = np.searchsorted(occurrences, last, side="right")
-        if p1 == p0:
-            continue
-        if local[g] < 0:
-            local[g] = next_id
-            next_id += 1
-        weight = 1.0 if hard else math.log(1 + total / (df_s[g] + occurrences.shape[0]))
-        for p in range(p0, p1):
-            key_ids[m] = local[g]
-            ss[m] = s
-            ts[m] = occurrences[p]
-            weights[m] = weight
-            m += 1
+    _lib.key_hits(*args, local.ctypes.data, key_ids.ctypes.data, ss.ctypes.data, ts.ctypes.data, weights.ctypes.data)
     return key_ids, ss, ts, weights
 
 
-@njit(cache=True, nogil=True)
 def distinct_keys(sent, key, n, span, n_keys):
     """aligner._distinct_keys: D[e] = distinct keys in sentences e-span .. e-1 (0 where e < span).
     SENT (ascending) and KEY list each sentence's keys once."""
-    out = np.zeros(n + 1)
-    seen = np.zeros(n_keys, dtype=np.int64)
-    starts = np.searchsorted(sent, np.arange(n + 1))
-    distinct = 0
-    for e in range(1, n + 1):
-        for h in range(starts[e - 1], starts[e]):     # sentence e-1 comes into the window
-            if seen[key[h]] == 0:
-                distinct += 1
-            seen[key[h]] += 1
-        if e - span - 1 >= 0:                         # sentence e-span-1 leaves it
-            for h in range(starts[e - span - 1], starts[e - span]):
-                seen[key[h]] -= 1
-                if seen[key[h]] == 0:
-                    distinct -= 1
-        if e >= span:
-            out[e] = distinct
+    sent, key = _c(sent, np.int64), _c(key, np.int64)
+    seen = np.zeros(max(1, int(n_keys)), dtype=np.int64)
+    out = np.zeros(int(n) + 1)
+    _lib.distinct_keys(sent.ctypes.data, key.ctypes.data, len(sent), int(n), int(span), seen.ctypes.data,
+                       out.ctypes.data)
     return out
 
 
-@njit(cache=True, nogil=True)
-def _add_matches(out, stamp, tag, key_ids, ss, ts, weights, a, b, lo, W, n_rows, n_cols, starts, order):
-    """bead_matches into OUT (zeroed by the caller) with a STAMP array shared by every call:
-    TAG + key id marks the cells a key has counted in, so STAMP is never cleared."""
-    n_keys = starts.shape[0] - 1
-    for g in range(n_keys):
-        for q in range(starts[g], starts[g + 1]):
-            h = order[q]
-            for da in range(a):
-                i = ss[h] + 1 + da
-                if i >= n_rows:
-                    break
-                for db in range(b):
-                    j = ts[h] + 1 + db
-                    if j >= n_cols:
-                        break
-                    k = j - lo[i]
-                    if 0 <= k < W and stamp[i, k] != tag + g:
-                        stamp[i, k] = tag + g
-                        out[i, k] += weights[h]
-    return tag + n_keys
-
-
-@njit(cache=True, nogil=True)
-def _by_key(key_ids):
-    """(starts, order): the hits grouped by key id, stably (a counting sort)."""
-    n = key_ids.shape[0]
-    n_keys = 0
-    for h in range(n):
-        n_keys = max(n_keys, key_ids[h] + 1)
-    starts = np.zeros(n_keys + 1, dtype=np.int64)
-    for h in range(n):
-        starts[key_ids[h] + 1] += 1
-    for g in range(n_keys):
-        starts[g + 1] += starts[g]
-    order = np.empty(n, dtype=np.int64)
-    fill = starts[:-1].copy()
-    for h in range(n):
-        order[fill[key_ids[h]]] = h
-        fill[key_ids[h]] += 1
-    return starts, order
-
-
-@njit(cache=True, nogil=True)
-def _split_bonus(splits, bonus, count, row, lengths, n_parts, tolerance):
-    """aligner._split_bonus for one cell: LENGTHS[:n_parts] are the several sentences' lengths,
-    ROW the long sentence's split points."""
-    c = count[row]
-    if c == 0:
-        return 0.0
-    total = 0.0
-    for m in range(n_parts):
-        total += lengths[m]
-    total = max(total, 1.0)
-    share = 0.0
-    out = 0.0
-    for m in range(n_parts - 1):
-        share += lengths[m] / total
-        best = 0.0
-        for col in range(c):
-            closeness = min(1.0, max(0.0, 1.0 - abs(splits[row, col] - share) / tolerance))
-            best = max(best, closeness * bonus[row, col])
-        out += best
-    return out
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def _type_cost(cost, a, b, prior, hm, sm, lo, W, n_tgt,
-               len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
-               len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
-               ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
-               matched11, matchable_s, matchable_t, unmatched, matchable, unmatched_pair, matchable_pair):
-    """COST[i, k] of the beads of type (a, b), their anchor matches given (HM, SM): rows on
-    every core (the length cost's log1p is most of the tensor's time)."""
-    n_rows = cost.shape[0]
-    splitting = min(a, b) == 1 and max(a, b) > 1
-    half_dof = (dof + 1.0) / 2.0
-    for i in prange(a, n_rows):
-        lengths = np.empty(max(a, b))
-        for k in range(W):
-            j = lo[i] + k
-            if j > n_tgt or j < b:
-                continue
-            if b == 0:
-                total = 0.0
-                for d in range(1, a + 1):
-                    total += skip_s[i - d]
-                cost[i, k] = total + prior
-                continue
-            ls = cum_s[i] - cum_s[i - a]
-            lt = cum_t[j] - cum_t[j - b]
-            scaled = lt / ratio
-            mean = max(1.0, (ls + scaled) / 2.0)
-            delta2 = (scaled - ls) ** 2 / (variance * mean)
-            c = half_dof * math.log1p(delta2 / dof) + prior
-            h = float(hm[i, k])
-            missing = max(0.0, dist_s[a, i] + dist_t[b, j] - 2.0 * h)
-            c += -hard_match * h + hard_miss * missing - soft_match * float(sm[i, k])
-            if splitting:
-                if a == 1:
-                    for m in range(b):
-                        lengths[m] = len_t[j - b + m]
-                    c -= _split_bonus(splits_s, bonus_s, count_s, i - 1, lengths, b, tolerance)
-                    for m in range(b):     # aligner._unmatched: pairs outside the band count as matched
-                        col = j - b + m + 1 - lo[i]
-                        if 0 <= col < W and not matched11[i, col] and matchable_t[j - b + m] >= matchable:
-                            c += unmatched
-                else:
-                    for m in range(a):
-                        lengths[m] = len_s[i - a + m]
-                    c -= _split_bonus(splits_t, bonus_t, count_t, j - 1, lengths, a, tolerance)
-                    for m in range(a):
-                        row = i - a + m + 1
-                        col = j - lo[row]
-                        if 0 <= col < W and not matched11[row, col] and matchable_s[i - a + m] >= matchable:
-                            c += unmatched
-            elif a == 1 and b == 1:        # aligner._unmatched_pair
-                if not matched11[i, k] and matchable_s[i - 1] >= matchable_pair and matchable_t[j - 1] >= matchable_pair:
-                    c += unmatched_pair
-            cost[i, k] = c
-
-
-@njit(cache=True, nogil=True)
 def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
                 len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
                 len_t, cum_t, skip_t, dist_t, splits_t, bonus_t, count_t,
@@ -346,76 +155,34 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
     COST[t, i, k] of the bead types[t] ending at (i, lo[i]+k) (float32; inf where there is no
     such bead) and SKIP[i, k] of the 0-1 bead ending there. The cost of a bead: its prior, the
     length cost, minus the anchors matched on both sides, plus hard anchors missing on one,
-    minus the split bonus of a 1-n or n-1 bead."""
-    n_rows, n_cols = n_src + 1, n_tgt + 1
-    n_types = type_a.shape[0]
-    cost = np.full((n_types, n_rows, W), np.inf, dtype=np.float32)
+    minus the split bonus of a 1-n or n-1 bead, plus the unmatched sentences' cost."""
+    keep = []
+
+    def ptr(x, dtype):
+        x = _c(x, dtype)
+        keep.append(x)
+        return x.ctypes.data
+
+    def side(n, length, cum, skip, dist, splits, bonus, count, matchable_):
+        splits = _c(splits, np.float64)
+        return _SideArrays(ptr(length, np.float64), ptr(cum, np.float64), ptr(skip, np.float64),
+                           ptr(dist, np.float64), ptr(splits, np.float64), ptr(bonus, np.float64),
+                           ptr(count, np.int64), ptr(matchable_, np.float64), n, splits.shape[1])
+
+    def hits(ids, ss, ts, w):
+        return _Hits(ptr(ids, np.int64), ptr(ss, np.int64), ptr(ts, np.int64), ptr(w, np.float64), len(ids))
+
+    n_rows, W = n_src + 1, int(W)
+    cells = len(type_a) * n_rows * W
+    threads = min(THREADS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    given = _CostInput(side(n_src, len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s, matchable_s),
+                       side(n_tgt, len_t, cum_t, skip_t, dist_t, splits_t, bonus_t, count_t, matchable_t),
+                       hits(hard_ids, hard_ss, hard_ts, hard_w), hits(soft_ids, soft_ss, soft_ts, soft_w),
+                       ptr(type_a, np.int64), ptr(type_b, np.int64), ptr(lo, np.int64), ptr(prior, np.float64),
+                       len(type_a), W, ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
+                       unmatched, matchable, unmatched_pair, matchable_pair,
+                       threads if cells >= THREADS_FROM_CELLS else 1)
+    cost = np.full((len(type_a), n_rows, W), np.inf, dtype=np.float32)
     skip = np.zeros((n_rows, W))
-    for i in range(n_rows):
-        for k in range(W):
-            j = lo[i] + k
-            if 1 <= j <= n_tgt:
-                skip[i, k] = skip_t[j - 1]
-    hard_starts, hard_order = _by_key(hard_ids)
-    soft_starts, soft_order = _by_key(soft_ids)
-    stamp = np.full((n_rows, W), -1, dtype=np.int64)
-    hm = np.zeros((n_rows, W), dtype=np.float32)
-    sm = np.zeros((n_rows, W), dtype=np.float32)
-    tag = 0
-    # which pairs of sentences share a key (the 1-1 bead's matches), for the unmatched sentences
-    # of 1-n and n-1 beads
-    tag = _add_matches(hm, stamp, tag, hard_ids, hard_ss, hard_ts, hard_w, 1, 1, lo, W, n_rows, n_cols,
-                       hard_starts, hard_order)
-    tag = _add_matches(sm, stamp, tag, soft_ids, soft_ss, soft_ts, soft_w, 1, 1, lo, W, n_rows, n_cols,
-                       soft_starts, soft_order)
-    matched11 = (hm + sm) > 0
-    for t in range(n_types):
-        a, b = type_a[t], type_b[t]
-        if b > 0:
-            hm[:] = 0.0
-            sm[:] = 0.0
-            tag = _add_matches(hm, stamp, tag, hard_ids, hard_ss, hard_ts, hard_w, a, b, lo, W, n_rows, n_cols,
-                               hard_starts, hard_order)
-            tag = _add_matches(sm, stamp, tag, soft_ids, soft_ss, soft_ts, soft_w, a, b, lo, W, n_rows, n_cols,
-                               soft_starts, soft_order)
-        _type_cost(cost[t], a, b, prior[t], hm, sm, lo, W, n_tgt,
-                   len_s, cum_s, skip_s, dist_s, splits_s, bonus_s, count_s,
-                   len_t, cum_t, dist_t, splits_t, bonus_t, count_t,
-                   ratio, variance, dof, hard_match, hard_miss, soft_match, tolerance,
-                   matched11, matchable_s, matchable_t, unmatched, matchable, unmatched_pair, matchable_pair)
+    _checked(_lib.cost_tensor(ctypes.byref(given), cost.ctypes.data, skip.ctypes.data))
     return cost, skip
-
-
-def warm() -> None:
-    """Compile this module's functions for the argument types the aligner gives them, so that
-    the first long alignment does not wait for numba (a 5k pair: 33 s the first time, 8 s after);
-    `make install` runs it. numba caches the compiled code beside this file."""
-    import os
-    from collections import Counter
-
-    from .aligner import align_features
-    from .langs.base import Features
-
-    rng = np.random.default_rng(0)
-
-    def document(n: int) -> list:
-        # long enough for the banded search; numbers, names and clause splits for every kernel
-        return [Features(length=float(rng.integers(10, 80)),
-                         hard=Counter({f"n:{k}": 1}) if k % 5 == 0 else Counter(),
-                         soft=Counter({f"w:{k % 50}": 1}),
-                         split_points=(4,), split_fractions=(0.5,), split_sentence=(k % 2 == 0,))
-                for k in range(n)]
-
-    previous = os.environ.get("ALIGNTM_DP")
-    os.environ["ALIGNTM_DP"] = "compiled"
-    try:
-        align_features(document(600), document(620))
-    finally:
-        if previous is None:
-            del os.environ["ALIGNTM_DP"]
-        else:
-            os.environ["ALIGNTM_DP"] = previous
-
-
-if __name__ == "__main__":
-    warm()

@@ -32,3 +32,33 @@ def test_features_of_forked_pieces_equal_those_of_one_process(monkeypatch):
                 assert keys.setdefault(k, k) is k      # shared across pieces and documents
     assert len(keys) > 50
     assert document._FORKED_DOCUMENTS == []
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="features run in forked workers on Linux only")
+def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatch):
+    from align.langs import ja
+    texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja")}
+    serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
+    monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10)
+    monkeypatch.setattr(document.os, "cpu_count", lambda: 2)
+    forked_pid = []
+    computed = document._features_of
+
+    def spy(code, sentences, shared=None):
+        forked_pid.append((code, document.os.getpid()))
+        return computed(code, sentences, shared)
+    monkeypatch.setattr(document, "_features_of", spy)
+    ja._CONTENT_WORDS.clear()
+    docs = [make_document(text, lang) for lang, text in texts.items()]   # English first
+    prepare_features(docs)
+    for d in docs:
+        assert d._features == serial[d.lang.code]
+    # the Japanese in this process (its content words kept for the lexicon), the English in another
+    assert [code for code, pid in forked_pid if pid == document.os.getpid()] == ["ja"]
+    assert ja._CONTENT_WORDS and all(s.text in ja._CONTENT_WORDS for s in docs[1].sentences)
+    keys = {}
+    for d in docs:
+        for f in d._features:
+            for k in list(f.hard) + list(f.soft):
+                assert keys.setdefault(k, k) is k
+    assert document._FORKED_DOCUMENTS == []

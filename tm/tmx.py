@@ -11,22 +11,20 @@ import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Iterable
-from xml.sax.saxutils import quoteattr
 
+from align import __version__ as TOOL_VERSION
 from align.textio import atomic_writer
 
 TOOL = "aligntm"
-try:
-    from importlib.metadata import version as _version
-    TOOL_VERSION = _version("aligntm")
-except Exception:  # running from a source tree that is not installed
-    TOOL_VERSION = "0.1.0"
 
 # Characters XML 1.0 does not allow (C0 controls except tab/LF/CR, surrogates, U+FFFE/FFFF).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+# in an attribute value a parser turns tab, LF and CR into spaces unless they are references
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;",
+                               "\n": "&#10;", "\r": "&#13;"})
 
 
 _NEEDS_ESCAPING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff&<>\r]")
@@ -44,7 +42,7 @@ def xml_text(text: str) -> str:
 @lru_cache(maxsize=4096)
 def xml_attr(text: str) -> str:
     """TEXT as a quoted XML attribute value (cached: languages and prop names repeat in every unit)."""
-    return quoteattr(_FORBIDDEN.sub("", text))
+    return '"' + _FORBIDDEN.sub("", text).translate(_ATTR_ESCAPES) + '"'
 
 
 def tmx_date(when: datetime | None = None) -> str:

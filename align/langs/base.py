@@ -68,6 +68,9 @@ class Language:
     # whether features() may keep what it learns of each sentence for words() (the lexicon) to
     # read later: False in the forked processes that compute features only (document.py)
     keeps_words = True
+    # whether features() keeps what words() reads (Japanese: MeCab's content words), so that a
+    # document of this language is best computed in the process that will align it
+    remembers_words = False
 
     # -- normalising -------------------------------------------------------------------
     def ends_sentence(self, line: str) -> bool:

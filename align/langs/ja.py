@@ -94,6 +94,7 @@ class Japanese(Language):
     script = "Jpan"
     spaced = False
     joiner = ""
+    remembers_words = True
 
     # -- normalising -------------------------------------------------------------------
     def ends_sentence(self, line: str) -> bool:
