@@ -553,6 +553,39 @@ done:
     return status;
 }
 
+/* --- the translation model's pair scores (translation_model._Lazy.at) --------------------- */
+
+/* SCORE[q] = the sum, over the word columns of target sentence J[q], of source sentence I[q]'s
+ * gain for that column (0 where it has none), in the columns' order, as numpy's bincount sums
+ * them. ORDER: the pairs sorted by source sentence; ROW_START (n_src + 1): where each source
+ * sentence's (column, gain) entries start in U_C and GAIN; ROW (n_columns): zeroed scratch, in
+ * which one source sentence's gains are laid out at a time. */
+void pair_gains(i64 n_pairs, const i64 *pi, const i64 *pj, const i64 *order, const i64 *row_start,
+                const i64 *u_c, const double *gain, const i64 *start, const i64 *n_words, const i64 *columns,
+                double *row, double *score)
+{
+    i64 current = -1;
+    for (i64 p = 0; p < n_pairs; p++) {
+        i64 q = order[p], i = pi[q], j = pj[q];
+        if (i != current) {
+            if (current >= 0)
+                for (i64 e = row_start[current]; e < row_start[current + 1]; e++)
+                    row[u_c[e]] = 0.0;
+            for (i64 e = row_start[i]; e < row_start[i + 1]; e++)
+                row[u_c[e]] = gain[e];
+            current = i;
+        }
+        double sum = 0.0;
+        const i64 *cols = columns + start[j];
+        for (i64 w = 0; w < n_words[j]; w++)
+            sum += row[cols[w]];
+        score[q] = sum;
+    }
+    if (current >= 0)
+        for (i64 e = row_start[current]; e < row_start[current + 1]; e++)
+            row[u_c[e]] = 0.0;
+}
+
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_dpcore",
                                     "The aligner's hot loops in C, loaded with ctypes by align/dp_compiled.py.",
                                     -1, NULL};

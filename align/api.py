@@ -1,11 +1,12 @@
 """The Python API: the same operations as the CLI, under the same names."""
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Iterator
 
-from . import params as P
+from . import forked, params as P
 from .aligner import Bead, align_features
 from .cognates import covered_pairs, with_han_keys
 from .document import Document, load_documents, make_document, prepare_features
@@ -48,13 +49,21 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
         pairs = training_pairs(src.lang, tgt.lang, src.texts, tgt.texts, first, words=(src_words, tgt_words))
         if len(pairs) < P.LEXICON_MIN_BEADS or all(b.confidence >= P.LEXICON_MIN_CONFIDENCE for b in first):
             return Alignment(src, tgt, first)  # too few pairs to learn from: words co-occur by chance
-        # the translation model scores documents up to LEXICAL_MAX_SENTENCES: a 5k pair spent
-        # 2.9 s of its 12 s training one it would not use
-        lexicon = Lexicon.learn(pairs, model=max(len(src.sentences), len(tgt.sentences)) <= P.LEXICAL_MAX_SENTENCES)
-        if not len(lexicon):
-            return Alignment(src, tgt, first)
         # less what the pairs beside the places the first pass was unsure of taught it
-        lexicon = lexicon.leaving_out([p for p, c in zip(pairs, contested(first)) if c])
+        left_out = [p for p, c in zip(pairs, contested(first)) if c]
+        # the translation model scores documents up to LEXICAL_MAX_SENTENCES: a 5k pair spent
+        # 2.9 s of its 12 s training one it would not use. It is learned in a forked process
+        # while this one learns the lexicon (a 1k pair: 0.45 s of the model beside 0.15 s)
+        scored = P.LEXICAL_WEIGHT and max(len(src.sentences), len(tgt.sentences)) <= P.LEXICAL_MAX_SENTENCES
+        with _lexical_scores_beside(scored, pairs, left_out, src_words, tgt_words) as lexical:
+            lexicon = Lexicon.learn(pairs, model=False)
+            if not len(lexicon):
+                return Alignment(src, tgt, first)
+            lexicon = lexicon.leaving_out(left_out).without(covered_pairs(src.lang, tgt.lang))
+            src_features = lexicon.annotate(src_features, src.texts, src.lang, "src", src_words)
+            tgt_features = lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words)
+            lexical = lexical.result()
+        return Alignment(src, tgt, align_features(src_features, tgt_features, lexical=lexical))
     # The second pass aligns the whole pair again. Reusing the first pass's length model saved 18%
     # of a kyoto-dev batch's time and cost strict F1 0.9889 -> 0.9879; keeping the first pass's
     # sure beads fixed and realigning only between them was faster still (a 1k pair 4.3 -> 3.2 s)
@@ -65,6 +74,25 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
     return Alignment(src, tgt, align_features(lexicon.annotate(src_features, src.texts, src.lang, "src", src_words),
                                               lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words),
                                               lexical=lexical))
+
+
+def _lexical_scores(pairs, left_out, src_words, tgt_words):
+    """The translation model learned from PAIRS less LEFT_OUT, and its scores of the documents'
+    sentence pairs (TranslationModel.scores)."""
+    from .translation_model import TranslationModel
+    return TranslationModel.learn(pairs).leaving_out(left_out).scores(src_words, tgt_words)
+
+
+@contextlib.contextmanager
+def _lexical_scores_beside(scored: bool, pairs, left_out, src_words, tgt_words):
+    """_lexical_scores in a forked process while the block runs (a future); None if not SCORED."""
+    if not scored:
+        yield forked.Done(None)
+    elif len(src_words) + len(tgt_words) >= P.FORKED_MODEL_FROM:
+        with forked.beside(_lexical_scores, pairs, left_out, src_words, tgt_words) as future:
+            yield future
+    else:
+        yield forked.Done(_lexical_scores(pairs, left_out, src_words, tgt_words))
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,

@@ -283,6 +283,9 @@ def _terminate(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     import signal
+    # aligntm does no linear algebra, but numpy's OpenBLAS starts a thread per core on import,
+    # which spins for a while: CPU time taken from the feature workers and the aligner's threads
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _terminate)
     try:

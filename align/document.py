@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gcpause, params as P
+from . import forked, gcpause, params as P
 from .errors import InputError
 from .langs import Features, Language, Sentence, check_language, detect_language, get_language
 from .langs.base import SOFT_HYPHEN
@@ -111,8 +111,7 @@ def prepare_features(documents: list[Document]) -> None:
     todo = [d for d in documents if d._features is None]
     total = sum(len(d.sentences) for d in todo)
     workers = min(os.cpu_count() or 1, -(-total // FEATURE_PIECE))
-    if (len(todo) >= 2 and SIDE_BY_SIDE_FROM <= total < PARALLEL_FEATURES_FROM and (os.cpu_count() or 1) >= 2
-            and _can_fork()):
+    if len(todo) >= 2 and SIDE_BY_SIDE_FROM <= total < PARALLEL_FEATURES_FROM and forked.can_fork():
         _side_by_side(todo)
         return
     if total < PARALLEL_FEATURES_FROM or workers < 2 or not _can_fork():
@@ -141,20 +140,18 @@ def _side_by_side(todo: list[Document]) -> None:
     """Features of TODO, one document in this process and the others in a forked one at the same
     time. This process takes the one whose language keeps what words() will read
     (Language.remembers_words), else the longest."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     here = max(todo, key=lambda d: (d.lang.remembers_words, len(d.sentences)))
     away = [d for d in todo if d is not here]
-    _FORKED_DOCUMENTS[:] = away
     shared: dict = {}
-    try:
-        with gcpause.paused(), ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_piece_features, n, 0) for n in range(len(away))]
-            here._features = _features_of(here.lang.code, here.sentences, shared)
-            for d, future in zip(away, futures):
-                d._features = _unpack(future.result(), shared)
-    finally:
-        _FORKED_DOCUMENTS.clear()
+    with gcpause.paused(), forked.beside(_documents_features, away) as packed:
+        here._features = _features_of(here.lang.code, here.sentences, shared)
+        for d, features in zip(away, packed.result()):
+            d._features = _unpack(features, shared)
+
+
+def _documents_features(documents: list[Document]) -> list[list[tuple]]:
+    Language.keeps_words = False   # this process only computes features: nothing asks for words
+    return [_pack(_features_of(d.lang.code, d.sentences)) for d in documents]
 
 
 # The documents prepare_features is computing, for its forked workers: they read their piece

@@ -56,12 +56,15 @@ class _CostInput(ctypes.Structure):
                                           "matchable_pair")] + [("threads", _int)]
 
 
+_lib.pair_gains.argtypes = [_i64] + [_p] * 11
+_lib.pair_gains.restype = None
 _lib.cost_tensor.argtypes = [ctypes.POINTER(_CostInput), _p, _p]
 _lib.cost_tensor.restype = _int
 
-# The cost tensor's rows are shared among threads from this many cells of the band (a 1k pair's
-# band of 260,000 cells took 4 ms a bead type on one core); at most THREADS of them.
-THREADS_FROM_CELLS = 1_000_000
+# The cost tensor's rows are shared among threads from this many cells (bead types x rows x
+# columns: a 1k pair's coarse pass has 730,000, its band 330,000, 22 ms on one core); at most
+# THREADS of them.
+THREADS_FROM_CELLS = 100_000
 THREADS = 4
 
 
@@ -186,3 +189,18 @@ def cost_tensor(type_a, type_b, prior, lo, W, n_src, n_tgt,
     skip = np.zeros((n_rows, W))
     _checked(_lib.cost_tensor(ctypes.byref(given), cost.ctypes.data, skip.ctypes.data))
     return cost, skip
+
+
+def pair_gains(i, j, row_start, u_c, gain, start, n_words, columns, n_columns):
+    """translation_model._Lazy.at's sums: per pair (i[q], j[q]), source sentence i's gains summed
+    over target sentence j's word columns, in their order (ROW_START: where each source sentence's
+    entries of U_C and GAIN start; START, N_WORDS: where each target sentence's COLUMNS are)."""
+    i, j = _c(i, np.int64), _c(j, np.int64)
+    order = np.argsort(i, kind="stable")
+    arrays = [_c(row_start, np.int64), _c(u_c, np.int64), _c(gain, np.float64), _c(start, np.int64),
+              _c(n_words, np.int64), _c(columns, np.int64)]
+    row = np.zeros(max(1, int(n_columns)))
+    score = np.empty(len(i))
+    _lib.pair_gains(len(i), i.ctypes.data, j.ctypes.data, order.ctypes.data, *(a.ctypes.data for a in arrays),
+                    row.ctypes.data, score.ctypes.data)
+    return score

@@ -189,6 +189,10 @@ LEXICON_MIN_BEADS = 200
 LEXICAL_WEIGHT = 3.0
 LEXICAL_SMOOTH = 0.3
 LEXICAL_MAX_SENTENCES = 3000
+# `align` learns the translation model in a forked process while it learns the lexicon, for pairs
+# of this many sentences (both documents) and more: forking and sending the scores back cost
+# about 20 ms.
+FORKED_MODEL_FROM = 500
 # batch keeps the features of the documents to align again up to this many sentences, and
 # computes them again beyond (bounded memory for large batches).
 LEXICON_KEEP_SENTENCES = 300_000

@@ -170,3 +170,9 @@ def test_a_pair_of_sentences_sharing_no_key_though_both_could_costs_unmatched_pa
     assert added[2, 1] == 0 and added[1, 2] == 0                      # they share c, d / a, b
     assert added[3, 3] == 0                                           # they share e
     assert added[4, 4] == 0 and added[4, 1] == 0                      # source 3: one key only
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 101])
+def test_median_is_numpys(n):
+    x = np.random.default_rng(n).normal(size=n)
+    assert aligner._median(x) == float(np.median(x))

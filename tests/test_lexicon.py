@@ -133,6 +133,7 @@ def test_the_translation_model_is_learned_only_for_a_pair_it_may_score(monkeypat
     ja, en = ("\n".join((EVAL / "ja-en" / "kyoto-dev" / side / n).read_text().strip() for n in names)
               for side in ("ja", "en"))
     monkeypatch.setattr(P, "LEXICAL_MAX_SENTENCES", limit)
+    monkeypatch.setattr(P, "FORKED_MODEL_FROM", 10**9)    # learned in this process, where the spy sees it
     calls = []
     learn = translation_model.TranslationModel.learn.__func__
     monkeypatch.setattr(translation_model.TranslationModel, "learn",
@@ -141,6 +142,23 @@ def test_the_translation_model_is_learned_only_for_a_pair_it_may_score(monkeypat
     assert len(alignment.src.sentences) > 300
     assert len(calls) == trained
     assert any(k.startswith("d:") for b in alignment.beads for k in b.matched)   # the lexicon, either way
+
+
+@pytest.mark.skipif(not (EVAL / "ja-en" / "kyoto-dev").is_dir(), reason="needs ../shared/eval")
+def test_a_model_learned_in_a_forked_process_aligns_as_one_learned_here(monkeypatch):
+    from align import forked
+    if not forked.can_fork():
+        pytest.skip("processes are forked on Linux with two cores or more")
+    names = sorted(p.name for p in (EVAL / "ja-en" / "kyoto-dev" / "ja").iterdir())[:20]
+    ja, en = ("\n".join((EVAL / "ja-en" / "kyoto-dev" / side / n).read_text().strip() for n in names)
+              for side in ("ja", "en"))
+    aligned = {}
+    for where, limit in (("here", 10**9), ("forked", 0)):
+        monkeypatch.setattr(P, "FORKED_MODEL_FROM", limit)
+        alignment = align_texts(ja, en, "ja", "en", presegmented=True)
+        aligned[where] = [(b.src, b.tgt, round(b.confidence, 9), b.matched) for b in alignment.beads]
+    assert aligned["here"] == aligned["forked"]
+    assert any(k.startswith("d:") for b in alignment.beads for k in b.matched)
 
 
 def test_leaving_out_a_document_s_pairs_drops_the_keys_only_they_vouched_for():

@@ -202,6 +202,22 @@ def test_pair_scores_asked_for_agree_with_all_of_them_and_their_views():
         np.testing.assert_array_equal(scores.transposed().dense(), full.T)
 
 
+def test_pair_scores_are_the_same_in_c_and_numpy_to_the_last_bit(monkeypatch):
+    # several blocks of _Lazy.ROWS source sentences, pairs asked for in no order, some twice
+    model = TranslationModel.learn(sentence_pairs(400))
+    document = sentence_pairs(300, seed=5)
+    rng = np.random.default_rng(1)
+    i, j = rng.integers(0, 300, 5000), rng.integers(0, 280, 5000)
+    got = {}
+    for choice in ("python", "compiled"):
+        monkeypatch.setenv("ALIGNTM_DP", choice)
+        forward, backward = model.scores([s for s, _ in document], [t for _, t in document][:280])
+        got[choice] = (forward.at(i, j), backward.at(i, j))
+    for python, compiled in zip(got["python"], got["compiled"]):
+        assert np.array_equal(python, compiled)
+        assert np.count_nonzero(python) > 1000
+
+
 def test_scores_reach_a_stretch_between_fixed_beads():
     # as in the dropped-sentence test, with the first pair fixed: the search runs on the stretch
     # after it, and must read the scores of the right sentences there
