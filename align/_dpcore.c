@@ -4,8 +4,8 @@
  *
  * Every array operation of the numpy path is done here in the same order with the same
  * arithmetic (running sums, then minimum / logaddexp of the running values; float32 cost
- * cells read as doubles), so paths are identical and probabilities agree to the last bit
- * (tests/test_dp_compiled.py). Built with -ffp-contract=off: a fused multiply-add would round
+ * cells read as doubles; in the cost, float32 where numpy computes in float32), so the cost
+ * tensor, the tables and the probabilities are numpy's to the last bit (tests/test_dp_compiled.py). Built with -ffp-contract=off: a fused multiply-add would round
  * differently from numpy.
  *
  * It is a Python extension module only so that setuptools builds it and `import` finds it; it
@@ -351,8 +351,9 @@ static int by_key(const Hits *hits, i64 **starts_out, i64 **order_out, i64 *n_ke
 }
 
 /* aligner._bead_matches into OUT (zeroed by the caller) with a STAMP array shared by every
- * call: TAG + key id marks the cells a key has counted in, so STAMP is never cleared. */
-static i64 add_matches(float *out, i64 *stamp, i64 tag, const Hits *hits, const i64 *starts, const i64 *order,
+ * call: TAG + key id marks the cells a key has counted in, so STAMP is never cleared. Summed in
+ * doubles in key order, as numpy's bincount sums them (read as float32, as it casts them). */
+static i64 add_matches(double *out, i64 *stamp, i64 tag, const Hits *hits, const i64 *starts, const i64 *order,
                        i64 n_keys, i64 a, i64 b, const i64 *lo, i64 W, i64 n_rows, i64 n_cols)
 {
     for (i64 g = 0; g < n_keys; g++)
@@ -369,7 +370,7 @@ static i64 add_matches(float *out, i64 *stamp, i64 tag, const Hits *hits, const 
                     i64 k = j - lo[i];
                     if (0 <= k && k < W && stamp[i * W + k] != tag + g) {
                         stamp[i * W + k] = tag + g;
-                        out[i * W + k] = (float)((double)out[i * W + k] + hits->weights[h]);
+                        out[i * W + k] += hits->weights[h];
                     }
                 }
             }
@@ -408,7 +409,7 @@ static double split_bonus(const Side *x, i64 row, const double *lengths, i64 n_p
 typedef struct {
     const CostInput *in;
     float *cost;            /* this type's plane, n_rows x W */
-    const float *hm, *sm;
+    const double *hm, *sm;
     const uint8_t *matched11;
     i64 a, b, r0, r1;
     double prior;
@@ -443,32 +444,40 @@ static void *type_cost(void *arg)
             double diff = scaled - ls;
             double delta2 = diff * diff / (in->variance * mean);
             double c = half_dof * log1p(delta2 / in->dof) + job->prior;
-            double h = (double)job->hm[i * W + k];
-            double missing = S->dist[a * (S->n + 1) + i] + T->dist[b * (T->n + 1) + j] - 2.0 * h;
+            /* numpy's arithmetic: the matches are float32, and so are their products with the
+             * weights (a Python float times a float32 array), the rest float64 */
+            float h = (float)job->hm[i * W + k], soft = (float)job->sm[i * W + k];
+            float twice = 2.0f * h;
+            double missing = S->dist[a * (S->n + 1) + i] + T->dist[b * (T->n + 1) + j] - (double)twice;
             missing = missing > 0.0 ? missing : 0.0;
-            c += -in->hard_match * h + in->hard_miss * missing - in->soft_match * (double)job->sm[i * W + k];
+            float matched = (float)(-in->hard_match) * h, soft_matched = (float)in->soft_match * soft;
+            c += ((double)matched + in->hard_miss * missing) - (double)soft_matched;
             if (splitting) {
                 if (a == 1) {
                     for (i64 m = 0; m < b; m++)
                         lengths[m] = T->length[j - b + m];
                     c -= split_bonus(S, i - 1, lengths, b, in->tolerance);
+                    double alone = 0.0;
                     for (i64 m = 0; m < b; m++) {  /* aligner._unmatched: pairs outside the band count as matched */
                         i64 col = j - b + m + 1 - in->lo[i];
                         if (0 <= col && col < W && !job->matched11[i * W + col] &&
                             T->matchable[j - b + m] >= in->matchable)
-                            c += in->unmatched;
+                            alone += 1.0;
                     }
+                    c += in->unmatched * alone;
                 } else {
                     for (i64 m = 0; m < a; m++)
                         lengths[m] = S->length[i - a + m];
                     c -= split_bonus(T, j - 1, lengths, a, in->tolerance);
+                    double alone = 0.0;
                     for (i64 m = 0; m < a; m++) {
                         i64 row = i - a + m + 1;
                         i64 col = j - in->lo[row];
                         if (0 <= col && col < W && !job->matched11[row * W + col] &&
                             S->matchable[i - a + m] >= in->matchable)
-                            c += in->unmatched;
+                            alone += 1.0;
                     }
+                    c += in->unmatched * alone;
                 }
             } else if (a == 1 && b == 1) {  /* aligner._unmatched_pair */
                 if (!job->matched11[i * W + k] && S->matchable[i - 1] >= in->matchable_pair &&
@@ -499,7 +508,7 @@ int cost_tensor(const CostInput *in, float *cost, double *skip)
         }
     i64 *hard_starts = NULL, *hard_order = NULL, *soft_starts = NULL, *soft_order = NULL, n_hard = 0, n_soft = 0;
     i64 *stamp = malloc(cells * sizeof(i64));
-    float *hm = calloc(cells, sizeof(float)), *sm = calloc(cells, sizeof(float));
+    double *hm = calloc(cells, sizeof(double)), *sm = calloc(cells, sizeof(double));
     uint8_t *matched11 = malloc(cells);
     int status = -1;
     if (!stamp || !hm || !sm || !matched11 || by_key(&in->hard, &hard_starts, &hard_order, &n_hard) ||
@@ -513,13 +522,13 @@ int cost_tensor(const CostInput *in, float *cost, double *skip)
     tag = add_matches(hm, stamp, tag, &in->hard, hard_starts, hard_order, n_hard, 1, 1, in->lo, W, n_rows, n_cols);
     tag = add_matches(sm, stamp, tag, &in->soft, soft_starts, soft_order, n_soft, 1, 1, in->lo, W, n_rows, n_cols);
     for (i64 c = 0; c < cells; c++)
-        matched11[c] = (hm[c] + sm[c]) > 0;
+        matched11[c] = ((float)hm[c] + (float)sm[c]) > 0;
     int threads = in->threads > 1 ? (in->threads < 16 ? in->threads : 16) : 1;
     for (i64 t = 0; t < in->n_types; t++) {
         i64 a = in->type_a[t], b = in->type_b[t];
         if (b > 0) {
-            memset(hm, 0, cells * sizeof(float));
-            memset(sm, 0, cells * sizeof(float));
+            memset(hm, 0, cells * sizeof(double));
+            memset(sm, 0, cells * sizeof(double));
             tag = add_matches(hm, stamp, tag, &in->hard, hard_starts, hard_order, n_hard, a, b, in->lo, W, n_rows, n_cols);
             tag = add_matches(sm, stamp, tag, &in->soft, soft_starts, soft_order, n_soft, a, b, in->lo, W, n_rows, n_cols);
         }

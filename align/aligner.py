@@ -194,9 +194,9 @@ def _key_hits(S: _Side, T: _Side, lo: np.ndarray, W: int, kind: str):
 
 
 def _key_hits_python(src_sent, src_key, tgt_pos, tgt_start, tgt_end, df_s, lo, W, reach, total, hard):
-    """dp_compiled.key_hits with numpy (short documents: no numba to load). Each key's target
-    sentences are a sorted run of TGT_POS, so one searchsorted over (key, sentence) codes finds
-    the run's part inside every source occurrence's window."""
+    """dp_compiled.key_hits with numpy (when the C core was not built, or ALIGNTM_DP=python).
+    Each key's target sentences are a sorted run of TGT_POS, so one searchsorted over (key,
+    sentence) codes finds the run's part inside every source occurrence's window."""
     offset = reach + 2                       # windows start at -1 - reach: codes stay in their key
     base = int(lo.max()) + W + 2 * reach + 4
     n_keys = len(tgt_start)

@@ -77,10 +77,11 @@ def _basename(name: str) -> str:
 # one core: documents this long are cut into pieces computed on every core.
 PARALLEL_FEATURES_FROM = 4000
 FEATURE_PIECE = 5000
-# Shorter documents than that, from this many sentences in all, are computed side by side: one in
-# this process, the others in one forked process (a 1k pair: 0.55 -> 0.35 s; forking and sending
-# the features back cost about 15 ms).
+# Shorter documents than that, from this many sentences in all, are computed side by side by
+# this process and one forked process (_side_by_side; a 1k pair: 0.55 -> 0.35 s; forking and
+# sending the features back cost about 15 ms), in chunks of SIDE_BY_SIDE_CHUNK sentences.
 SIDE_BY_SIDE_FROM = 500
+SIDE_BY_SIDE_CHUNK = 50
 
 
 def _features_of(code: str, sentences: list[Sentence], shared: dict | None = None) -> list[Features]:
@@ -137,21 +138,54 @@ def prepare_features(documents: list[Document]) -> None:
 
 
 def _side_by_side(todo: list[Document]) -> None:
-    """Features of TODO, one document in this process and the others in a forked one at the same
-    time. This process takes the one whose language keeps what words() will read
-    (Language.remembers_words), else the longest."""
+    """Features of TODO computed by this process and a forked one at the same time. This
+    process takes one document (the one whose language keeps what words() will read,
+    Language.remembers_words, else the longest) chunk by chunk from its start; the forked one
+    the others, then that document's chunks from its end, until they meet (both cores busy to
+    the end, whatever each language costs a sentence); it sends back what its chunks' language
+    kept for words()."""
+    import multiprocessing
     here = max(todo, key=lambda d: (d.lang.remembers_words, len(d.sentences)))
     away = [d for d in todo if d is not here]
+    n = len(here.sentences)
+    chunks = [(k, min(k + SIDE_BY_SIDE_CHUNK, n)) for k in range(0, n, SIDE_BY_SIDE_CHUNK)]
+    # the next chunk from the start (this process's) and from the end (the forked one's)
+    ends = multiprocessing.get_context("fork").Array("q", [0, len(chunks) - 1])
     shared: dict = {}
-    with gcpause.paused(), forked.beside(_documents_features, away) as packed:
-        here._features = _features_of(here.lang.code, here.sentences, shared)
-        for d, features in zip(away, packed.result()):
-            d._features = _unpack(features, shared)
+    with gcpause.paused(), forked.beside(_documents_features, away, here, chunks, ends) as theirs:
+        mine = {}
+        while True:
+            with ends.get_lock():
+                k = ends[0]
+                if k > ends[1]:
+                    break
+                ends[0] = k + 1
+            start, end = chunks[k]
+            mine[k] = _features_of(here.lang.code, here.sentences[start:end], shared)
+        away_packed, chunks_packed, words = theirs.result()
+    here.lang.remember(words)
+    here._features = [f for k in range(len(chunks))
+                      for f in (mine[k] if k in mine else _unpack(chunks_packed[k], shared))]
+    for d, packed in zip(away, away_packed):
+        d._features = _unpack(packed, shared)
 
 
-def _documents_features(documents: list[Document]) -> list[list[tuple]]:
-    Language.keeps_words = False   # this process only computes features: nothing asks for words
-    return [_pack(_features_of(d.lang.code, d.sentences)) for d in documents]
+def _documents_features(away: list[Document], here: Document, chunks, ends):
+    """_side_by_side's forked part: the features of AWAY, then of HERE's chunks from the end."""
+    Language.keeps_words = False   # nothing will ask this process for words
+    away_packed = [_pack(_features_of(d.lang.code, d.sentences)) for d in away]
+    Language.keeps_words = True    # but the other process will for HERE's sentences
+    chunks_packed, texts = {}, []
+    while True:
+        with ends.get_lock():
+            k = ends[1]
+            if k < ends[0]:
+                break
+            ends[1] = k - 1
+        start, end = chunks[k]
+        chunks_packed[k] = _pack(_features_of(here.lang.code, here.sentences[start:end]))
+        texts.extend(s.text for s in here.sentences[start:end])
+    return away_packed, chunks_packed, here.lang.remembered(texts)
 
 
 # The documents prepare_features is computing, for its forked workers: they read their piece

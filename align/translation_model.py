@@ -397,6 +397,30 @@ def _ragged(first: np.ndarray, count: np.ndarray) -> np.ndarray:
     return np.repeat(first - starts, count) + np.arange(total)
 
 
+def _thinned(pairs: list[tuple[frozenset, frozenset]]):
+    """PAIRS thinned evenly to at most MAX_COMBINATIONS word pairs: (the pairs, _pair_key of each
+    when thinned, else None, their word pairs)."""
+    total = sum(len(a) * len(b) for a, b in pairs)
+    if total <= MAX_COMBINATIONS:
+        return pairs, None, total
+    step = total / MAX_COMBINATIONS
+    pairs = [pairs[int(k * step)] for k in range(int(len(pairs) / step))]
+    return pairs, {_pair_key(p) for p in pairs}, sum(len(a) * len(b) for a, b in pairs)
+
+
+def direction_scores(pairs, left_out, src_words: list[set], tgt_words: list[set], backward: bool = False) -> PairScores:
+    """One of the two of TranslationModel.learn(PAIRS).leaving_out(LEFT_OUT).scores(SRC_WORDS,
+    TGT_WORDS): target given source, or (BACKWARD) source given target, [i, j] either way. The
+    directions are learned independently: two processes may take one each."""
+    pairs, trained, _ = _thinned(pairs)
+    if trained is not None:
+        left_out = [p for p in left_out if _pair_key(p) in trained]
+    if backward:
+        model = _Direction.train([(b, a) for a, b in pairs]).leaving_out([(b, a) for a, b in left_out])
+        return model.scores(tgt_words, src_words).transposed()
+    return _Direction.train(pairs).leaving_out(left_out).scores(src_words, tgt_words)
+
+
 class TranslationModel:
     """IBM Model 1 in both directions, learned from sentence pairs given as word sets."""
 
@@ -406,14 +430,9 @@ class TranslationModel:
 
     @classmethod
     def learn(cls, pairs: list[tuple[frozenset, frozenset]]) -> "TranslationModel":
-        total = sum(len(a) * len(b) for a, b in pairs)
-        trained = None
-        if total > MAX_COMBINATIONS:
-            step = total / MAX_COMBINATIONS
-            pairs = [pairs[int(k * step)] for k in range(int(len(pairs) / step))]
-            trained = {_pair_key(p) for p in pairs}
+        pairs, trained, total = _thinned(pairs)
         backward_pairs = [(b, a) for a, b in pairs]
-        if min(total, MAX_COMBINATIONS) > PARALLEL_COMBINATIONS:
+        if total > PARALLEL_COMBINATIONS:
             return cls(_Direction.train(pairs), _Direction.train(backward_pairs), trained)
         # the two directions in two threads: numpy releases the GIL in its sorts and sums
         # (ja-th, 4.4 million word pairs: 2.0 s -> 1.3 s)

@@ -30,10 +30,8 @@ against hunalign, with the targets of issue 11 (on 2 cores).
      fork feature workers) and the summed PSS of the tree, sampled from /proc while workers run
      (the peak is the larger of the two), and the summed RSS sampled every 50 ms (an upper bound:
      pages shared with forked workers counted in each). Seconds per 1,000 Japanese sentences.
-     Two untimed runs on the smallest pair come first (--no-warmup: none), the second with the
-     compiled passes forced (ALIGNTM_DP=compiled), so the figures are those of a user who has run
-     aligntm before (files in the page cache, numba's compiled code on disk, as `make install`
-     leaves it).
+     An untimed run on the smallest pair comes first (--no-warmup: none), so the figures are
+     those of a user who has run aligntm before (files and libraries in the page cache).
   3. hunalign on the same pair, given tokens: the Japanese tokenised by MeCab (fugashi -Owakati,
      unidic-lite; timed, import and dictionary included), English split at spaces and
      punctuation; `hunalign -text null.dic ja.tok en.tok` (an empty dictionary, no -realign), wall
@@ -715,14 +713,11 @@ def bench_presegmented(args, docs, work: Path, hunalign: Path | None, hunalign_n
         size = min(args.pre_sizes)
         d = d0 / "warmup"
         make_pair(size, d)
-        print(f"\n-- warm-up (untimed): the {size}-sentence pair through aligntm (twice: numpy and compiled passes)"
+        print(f"\n-- warm-up (untimed): the {size}-sentence pair through aligntm"
               f"{' and the tokeniser' if hunalign else ''}", flush=True)
-        # and again with the compiled passes forced, so that numba has compiled (and cached) what
-        # long pairs run: from a fresh checkout the first 5k pair took 33 s instead of 8 s
-        for run_env in (env, dict(os.environ if env is None else env, ALIGNTM_DP="compiled")):
-            r = run_tree(align_cmd(d), run_env, d / "aligntm.log", poll=False, timeout=args.timeout)
-            if r["returncode"] != 0:
-                return f"presegmented part: warm-up: {shlex.join(align_cmd(d))}: {failure_text(r, d / 'aligntm.log')}"
+        r = run_tree(align_cmd(d), env, d / "aligntm.log", poll=False, timeout=args.timeout)
+        if r["returncode"] != 0:
+            return f"presegmented part: warm-up: {shlex.join(align_cmd(d))}: {failure_text(r, d / 'aligntm.log')}"
         if hunalign:
             tokenise(d)
         shutil.rmtree(d, ignore_errors=True)

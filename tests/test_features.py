@@ -36,26 +36,32 @@ def test_features_of_forked_pieces_equal_those_of_one_process(monkeypatch):
 
 @pytest.mark.skipif(not document._can_fork(), reason="features run in forked workers on Linux only")
 def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatch):
+    import time
     from align.langs import ja
     texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja")}
     serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
     monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10)
+    monkeypatch.setattr(document, "SIDE_BY_SIDE_CHUNK", 4)
     monkeypatch.setattr(document.os, "cpu_count", lambda: 2)
-    forked_pid = []
+    parent, here = document.os.getpid(), []
     computed = document._features_of
 
-    def spy(code, sentences, shared=None):
-        forked_pid.append((code, document.os.getpid()))
+    def slow_here(code, sentences, shared=None):
+        if document.os.getpid() == parent:   # this process: slow, so that the other takes chunks too
+            here.append((code, len(sentences)))
+            time.sleep(0.05)
         return computed(code, sentences, shared)
-    monkeypatch.setattr(document, "_features_of", spy)
+    monkeypatch.setattr(document, "_features_of", slow_here)
     ja._CONTENT_WORDS.clear()
     docs = [make_document(text, lang) for lang, text in texts.items()]   # English first
     prepare_features(docs)
     for d in docs:
         assert d._features == serial[d.lang.code]
-    # the Japanese in this process (its content words kept for the lexicon), the English in another
-    assert [code for code, pid in forked_pid if pid == document.os.getpid()] == ["ja"]
-    assert ja._CONTENT_WORDS and all(s.text in ja._CONTENT_WORDS for s in docs[1].sentences)
+    # the Japanese here, chunk by chunk (its content words kept for the lexicon), the English and
+    # the Japanese chunks from the end in the other process, whose content words came back
+    n_ja = len(docs[1].sentences)
+    assert {code for code, _ in here} == {"ja"} and 0 < sum(n for _, n in here) < n_ja
+    assert all(s.text in ja._CONTENT_WORDS for s in docs[1].sentences)
     keys = {}
     for d in docs:
         for f in d._features:

@@ -740,3 +740,13 @@ def test_a_long_thai_line_keeps_a_bounded_number_of_split_points():
     assert list(f.split_fractions) == sorted(f.split_fractions) and 0 < f.split_fractions[0] < f.split_fractions[-1] < 1
     pieces = sentences("th", line)     # a paragraph: cut into pieces of at least MIN_THAI_SENTENCE
     assert len(pieces) == 1000 and all(graphemes(p) >= MIN_THAI_SENTENCE for p in pieces)
+
+
+def test_share_of_script_counts_letters_only():
+    from align.langs import get_language
+    text = "日本とラオス・Lao PDR 2025年、ASEAN（東南アジア）。"
+    letters = [c for c in text if c.isalpha()]
+    ja, en = get_language("ja"), get_language("en")
+    assert ja.share_of_script(text) == sum(1 for c in letters if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff") / len(letters)
+    assert en.share_of_script(text) == sum(1 for c in letters if c.isascii()) / len(letters)
+    assert ja.share_of_script("・・ 123") == 0.0    # no letter: '・' is in the kana block but no letter

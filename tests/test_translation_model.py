@@ -218,6 +218,24 @@ def test_pair_scores_are_the_same_in_c_and_numpy_to_the_last_bit(monkeypatch):
         assert np.count_nonzero(python) > 1000
 
 
+@pytest.mark.parametrize("thinned", [False, True])
+def test_each_direction_learned_alone_scores_as_the_model_does(monkeypatch, thinned):
+    from align import translation_model
+    if thinned:
+        monkeypatch.setattr(translation_model, "MAX_COMBINATIONS", 2000)
+    pairs = sentence_pairs(300)
+    left_out = pairs[10:40]
+    document = sentence_pairs(40, seed=6)
+    src, tgt = [s for s, _ in document], [t for _, t in document][:35]
+    model = TranslationModel.learn(pairs)
+    assert (model.trained is not None) == thinned
+    forward, backward = model.leaving_out(left_out).scores(src, tgt)
+    alone = [translation_model.direction_scores(pairs, left_out, src, tgt, backward=b) for b in (False, True)]
+    assert np.array_equal(alone[0].dense(), forward.dense())
+    assert np.array_equal(alone[1].dense(), backward.dense())
+    assert alone[1].shape == (40, 35)
+
+
 def test_scores_reach_a_stretch_between_fixed_beads():
     # as in the dropped-sentence test, with the first pair fixed: the search runs on the stretch
     # after it, and must read the scores of the right sentences there

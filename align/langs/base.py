@@ -127,6 +127,21 @@ class Language:
         """Share of letters in TEXT that are in this language's script (for detection)."""
         raise NotImplementedError
 
+    def remembered(self, texts: list[str]) -> dict:
+        """What features() kept of TEXTS for words() (remembers_words), to send to the process
+        that will ask (document._side_by_side)."""
+        return {}
+
+    def remember(self, kept: dict) -> None:
+        """Keep what remembered() gave in another process."""
+
+    @staticmethod
+    def share_of_letters(text: str, pattern) -> float:
+        """Share of the letters (str.isalpha) of TEXT that PATTERN matches, one at a time.
+        filter and findall run at C speed (a loop over 40,000 characters took 20 ms)."""
+        letters = "".join(filter(str.isalpha, text))
+        return len(pattern.findall(letters)) / len(letters) if letters else 0.0
+
     def words(self, text: str) -> set[str]:
         """Word-like units of TEXT for the lexicon learned from the documents (align/lexicon.py):
         lower-cased words of two characters or more; in scripts without spaces between words,

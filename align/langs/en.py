@@ -121,10 +121,7 @@ class English(Language):
                         split_fractions=fractions, split_sentence=(True,) * len(points))
 
     def share_of_script(self, text: str) -> float:
-        letters = [c for c in text if c.isalpha()]
-        if not letters:
-            return 0.0
-        return sum(1 for c in letters if _LATIN.match(c)) / len(letters)
+        return self.share_of_letters(text, _LATIN)
 
 
 def _is_abbreviation(before: str) -> bool:

@@ -48,25 +48,26 @@ def tokenize(folded: str) -> list[Token]:
     type and form), which is several times faster than building a node object per token.
     """
     out = []
+    append = out.append
     pos = 0
     find = folded.find
     parse = _tagger().parse
     for piece in _mecab_pieces(folded):
         for line in parse(piece).split("\n"):
-            if line == "EOS" or not line:
-                continue
             f = line.split("\t")
-            if len(f) < 7:
+            if len(f) < 7:      # "EOS", the empty line after it, or fields left out
+                if line == "EOS" or not line:
+                    continue
                 f += [""] * (7 - len(f))
             surface = f[0]
             start = find(surface, pos)
             if start < 0:
                 start = pos
-            pos = end = start + len(surface)
+            pos = start + len(surface)
             pos_tags = f[4].split("-", 3)
             n = len(pos_tags)
-            out.append(Token(surface, start, end, pos_tags[0], pos_tags[1] if n > 1 else "*",
-                             pos_tags[2] if n > 2 else "*", f[6] or "*", f[3] or None, f[2] or None))
+            append(Token(surface, start, pos, pos_tags[0], pos_tags[1] if n > 1 else "*",
+                         pos_tags[2] if n > 2 else "*", f[6] or "*", f[3] or None, f[2] or None))
     return out
 
 
@@ -213,10 +214,14 @@ class Japanese(Language):
         return super().words(text) | found
 
     def share_of_script(self, text: str) -> float:
-        letters = [c for c in text if c.isalpha()]
-        if not letters:
-            return 0.0
-        return sum(1 for c in letters if _JA_CHAR.match(c)) / len(letters)
+        return self.share_of_letters(text, _JA_CHAR)
+
+    def remembered(self, texts: list[str]) -> dict:
+        return {t: _CONTENT_WORDS[t] for t in texts if t in _CONTENT_WORDS}
+
+    def remember(self, kept: dict) -> None:
+        for text, words in kept.items():
+            _keep_content_words(text, words)
 
 
 def _content_words(tokens: list[Token]) -> frozenset[str]:
@@ -234,9 +239,13 @@ _CONTENT_WORDS_KEPT = 20_000
 
 
 def _remember_content_words(text: str, tokens: list[Token]) -> None:
+    _keep_content_words(text, _content_words(tokens))
+
+
+def _keep_content_words(text: str, words: frozenset[str]) -> None:
     if len(_CONTENT_WORDS) >= _CONTENT_WORDS_KEPT:
         _CONTENT_WORDS.clear()
-    _CONTENT_WORDS[text] = _content_words(tokens)
+    _CONTENT_WORDS[text] = words
 
 
 def _numbers(folded: str, tokens: list[Token], hard: Counter, soft: Counter) -> None:
