@@ -58,6 +58,8 @@ class _CostInput(ctypes.Structure):
 
 _lib.pair_gains.argtypes = [_i64] + [_p] * 11
 _lib.pair_gains.restype = None
+_lib.em.argtypes = [_i64, _p, _p, _p, _i64, _i64, _int, _p, _p, _p, _p]
+_lib.em.restype = None
 _lib.cost_tensor.argtypes = [ctypes.POINTER(_CostInput), _p, _p]
 _lib.cost_tensor.restype = _int
 
@@ -204,3 +206,16 @@ def pair_gains(i, j, row_start, u_c, gain, start, n_words, columns, n_columns):
     _lib.pair_gains(len(i), i.ctypes.data, j.ctypes.data, order.ctypes.data, *(a.ctypes.data for a in arrays),
                     row.ctypes.data, score.ctypes.data)
     return score
+
+
+def em(runs, g, source_of, n_groups: int, n_sources: int, iterations: int, prob):
+    """translation_model._em: IBM Model 1's EM rounds over word pairs sorted by code; PROB
+    (float32) is updated in place; returns each source word's expected count of the last round."""
+    runs, g, source_of = _c(runs, np.int32), _c(g, np.int32), _c(source_of, np.int32)
+    assert prob.dtype == np.float32 and prob.flags.c_contiguous
+    total = np.zeros(n_sources)
+    p = np.empty(int(runs.sum(dtype=np.int64)), dtype=np.float32)
+    denom = np.empty(max(1, n_groups))
+    _lib.em(len(runs), runs.ctypes.data, g.ctypes.data, source_of.ctypes.data, n_groups, n_sources, iterations,
+            prob.ctypes.data, total.ctypes.data, p.ctypes.data, denom.ctypes.data)
+    return total

@@ -12,12 +12,16 @@ _JOB: list = []   # (function, arguments) of the job being started, for the fork
 
 
 def can_fork() -> bool:
+    """Whether this process may fork a helper: on Linux, with two cores or more, not inside a
+    worker of a pool (batch, corpus), which may not start processes of its own, and with no other
+    thread running (a server's, a Dask worker's): a thread holding a lock when the process forks
+    leaves that lock held for ever in the child."""
     import multiprocessing
     import os
     import sys
-    # not inside a worker of a pool (batch, corpus): those may not start processes of their own
+    import threading
     return (sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
-            and (os.cpu_count() or 1) >= 2)
+            and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1)
 
 
 def _run_job():

@@ -103,14 +103,7 @@ class _Direction:
         # float32: the tables are about as long as the combinations (most word pairs occur once),
         # and EM's five rounds lose nothing in it
         prob = np.full(len(codes), 1.0 / max(1, n_t), dtype=np.float32)
-        for _ in range(ITERATIONS):
-            p = np.repeat(prob, runs)
-            p /= np.bincount(g, p, minlength=len(B)).astype(np.float32)[g]  # E: each source word's share
-            del prob
-            prob = np.add.reduceat(p, first)
-            del p
-            total = np.bincount(source_of, prob, minlength=empty + 1)
-            prob /= total.astype(np.float32)[source_of]  # M
+        total = _em(runs, g, source_of, len(B), empty + 1, prob)
         keep = prob >= MIN_PROBABILITY
         return cls(src_vocab, tgt_vocab, codes[keep], prob[keep], total, src_count, tgt_count)
 
@@ -335,6 +328,29 @@ class _Restricted(PairScores):
 
     def at(self, i, j):
         return self.inner.at(self.src_ids[i], self.tgt_ids[j])
+
+
+def _em(runs: np.ndarray, g: np.ndarray, source_of: np.ndarray, n_groups: int, n_sources: int,
+        prob: np.ndarray) -> np.ndarray:
+    """ITERATIONS rounds of EM over word pairs sorted by code (_combinations): RUNS pairs per
+    code, G each pair's target-word group, SOURCE_OF each code's source word; PROB (float32, per
+    code) updated in place. Returns each source word's expected count in the last round. Every
+    sum in doubles in pair order (bincount), every quotient in float32, so that the C core
+    (dp_compiled.em, 5x faster: a 1k pair's direction 0.15 -> 0.03 s) gives the same model."""
+    from . import dp
+    compiled = dp._compiled()
+    if compiled is not None:
+        return compiled.em(runs, g, source_of, n_groups, n_sources, ITERATIONS, prob)
+    run_of = np.repeat(np.arange(len(runs), dtype=np.int64), runs)
+    total = np.zeros(n_sources)
+    for _ in range(ITERATIONS):
+        p = np.repeat(prob, runs)
+        p /= np.bincount(g, p, minlength=n_groups).astype(np.float32)[g]  # E: each source word's share
+        prob[:] = np.bincount(run_of, p, minlength=len(runs)).astype(np.float32)
+        del p
+        total = np.bincount(source_of, prob, minlength=n_sources)
+        prob /= total.astype(np.float32)[source_of]  # M
+    return total
 
 
 def _combinations(la: np.ndarray, lb: np.ndarray, A: np.ndarray, B: np.ndarray, n_t: int):

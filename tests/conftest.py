@@ -138,3 +138,12 @@ def pdf_printer() -> PdfPrinter:
 
     apt_install(PDF_PACKAGES, ready, "Chromium, the fonts and qpdf")
     return PdfPrinter(chromium(), shutil.which("qpdf"))
+
+
+@pytest.fixture
+def forkable(monkeypatch):
+    """Tests of work done in forked processes: earlier tests in this process leave idle daemon
+    threads behind (Dask's event loop), which keep align/forked.py from forking at all; the
+    guard itself is tested on its own (test_features.py)."""
+    import threading
+    monkeypatch.setattr(threading, "active_count", lambda: 1)

@@ -13,7 +13,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "joint-statement-2
 
 
 @pytest.mark.skipif(not document._can_fork(), reason="features run in forked workers on Linux only")
-def test_features_of_forked_pieces_equal_those_of_one_process(monkeypatch):
+def test_features_of_forked_pieces_equal_those_of_one_process(monkeypatch, forkable):
     texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("ja", "en")}
     serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
     monkeypatch.setattr(document, "PARALLEL_FEATURES_FROM", 10)
@@ -35,7 +35,7 @@ def test_features_of_forked_pieces_equal_those_of_one_process(monkeypatch):
 
 
 @pytest.mark.skipif(not document._can_fork(), reason="features run in forked workers on Linux only")
-def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatch):
+def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatch, forkable):
     import time
     from align.langs import ja
     texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja")}
@@ -68,3 +68,31 @@ def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatc
             for k in list(f.hard) + list(f.soft):
                 assert keys.setdefault(k, k) is k
     assert document._FORKED_DOCUMENTS == []
+
+
+GUARD = """
+import os, sys, threading
+from align import forked
+assert forked.can_fork()
+with forked.beside(os.getpid) as pid:
+    assert pid.result() != os.getpid()          # another process
+stop = threading.Event()
+thread = threading.Thread(target=stop.wait)
+thread.start()
+assert not forked.can_fork()
+with forked.beside(os.getpid) as pid:
+    assert pid.result() == os.getpid()          # done here instead
+stop.set()
+thread.join()
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_no_process_is_forked_while_another_thread_runs():
+    # in a fresh process: this one may hold idle threads of earlier tests
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", GUARD], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

@@ -145,7 +145,7 @@ def test_the_translation_model_is_learned_only_for_a_pair_it_may_score(monkeypat
 
 
 @pytest.mark.skipif(not (EVAL / "ja-en" / "kyoto-dev").is_dir(), reason="needs ../shared/eval")
-def test_a_model_learned_in_a_forked_process_aligns_as_one_learned_here(monkeypatch):
+def test_a_model_learned_in_a_forked_process_aligns_as_one_learned_here(monkeypatch, forkable):
     from align import forked
     if not forked.can_fork():
         pytest.skip("processes are forked on Linux with two cores or more")

@@ -441,7 +441,7 @@ def test_an_html_page_with_no_text_is_refused(tmp_path, run_cli):
     assert not out.exists()
 
 
-def test_long_pdfs_are_read_side_by_side_with_the_same_result(pdfs, monkeypatch):
+def test_long_pdfs_are_read_side_by_side_with_the_same_result(pdfs, monkeypatch, forkable):
     import align.readers as readers
     one_by_one = [read_source(pdfs[k]) for k in ("en", "ja", "lo")]
     monkeypatch.setattr(readers, "PARALLEL_PDF_PAGES", 1)   # every PDF counts as long

@@ -236,6 +236,19 @@ def test_each_direction_learned_alone_scores_as_the_model_does(monkeypatch, thin
     assert alone[1].shape == (40, 35)
 
 
+def test_em_is_the_same_in_c_and_numpy_to_the_last_bit(monkeypatch):
+    pairs = sentence_pairs(500, seed=7)
+    models = {}
+    for choice in ("python", "compiled"):
+        monkeypatch.setenv("ALIGNTM_DP", choice)
+        models[choice] = TranslationModel.learn(pairs)
+    for direction in ("forward", "backward"):
+        python, compiled = (getattr(models[c], direction) for c in ("python", "compiled"))
+        assert np.array_equal(python.codes, compiled.codes) and len(python.codes) > 40
+        assert np.array_equal(python.prob, compiled.prob)
+        assert np.array_equal(python.total, compiled.total)
+
+
 def test_scores_reach_a_stretch_between_fixed_beads():
     # as in the dropped-sentence test, with the first pair fixed: the search runs on the stretch
     # after it, and must read the scores of the right sentences there

@@ -149,10 +149,8 @@ def _is_long_pdf(path: Path) -> bool:
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-    import sys
-    # not inside a worker of a pool (batch, corpus): those may not start processes of their own
-    return sys.platform.startswith("linux") and not multiprocessing.current_process().daemon
+    from ..forked import can_fork
+    return can_fork()
 
 
 __all__ = ["Block", "KINDS", "SourceDocument", "read_source", "read_sources", "sniff", "FORMATS_READ"]
