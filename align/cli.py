@@ -347,5 +347,23 @@ def _failure(e: BaseException) -> int:
     return 1
 
 
+def run() -> None:
+    """The `aligntm` command: main(), then, once its exit handlers have run and its output is
+    flushed, the end of the process without tearing the interpreter down object by object (0.1 s
+    of a 1k pair's 1.8 s went into freeing the documents' features one at a time)."""
+    code = main()
+    import atexit
+    import threading
+    if threading.active_count() > 1:     # a thread still at work: let Python wait for it
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):        # a closed pipe: the usual exit reports it
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

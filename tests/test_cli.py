@@ -576,3 +576,15 @@ def test_no_command_is_a_usage_error(run_cli):
     code, out, err = run_cli()
     assert code == 2
     assert "usage: aligntm" in err
+
+
+def test_the_command_ends_with_all_its_output_written_and_its_exit_code(run_cli, run_aligntm, corpus_dir):
+    # cli.run ends the process without the interpreter's teardown: what main printed must all be
+    # there, and the code must be main's
+    args = ["align", corpus_dir / "ja.txt", corpus_dir / "en.txt", "--format", "jsonl"]
+    code, out, _ = run_cli(*args)
+    done = run_aligntm(*args)
+    assert code == done.returncode == 0
+    assert done.stdout == out and out.count("\n") > 50
+    bad = run_aligntm("align", corpus_dir / "ja.txt", corpus_dir / "missing.txt")
+    assert bad.returncode == 2 and bad.stderr.startswith("aligntm:") and bad.stderr.count("\n") == 1
