@@ -258,3 +258,33 @@ def test_a_pair_aligned_alone_is_aligned_again_without_its_contested_pairs(monke
     monkeypatch.setattr(Lexicon, "leaving_out", lambda self, own: left_out.append(own) or original(self, own))
     align_texts(src, tgt, "my", "en", presegmented=True)
     assert left_out == [expected]
+
+
+def test_learned_keys_are_those_counting_pair_by_pair_gives():
+    import random
+    rng = random.Random(3)
+    src_vocab, tgt_vocab = [f"s{k}" for k in range(60)], [f"t{k}" for k in range(60)]
+    pairs = []
+    for _ in range(400):
+        ws = rng.sample(src_vocab, rng.randint(1, 6))
+        wt = [f"t{w[1:]}" for w in ws if rng.random() < 0.8] + rng.sample(tgt_vocab, rng.randint(0, 2))
+        pairs.append((frozenset(ws), frozenset(wt)))
+    learned = Lexicon.learn(pairs, model=False)
+    n_s = {w: sum(w in ws for ws, _ in pairs) for w in src_vocab}
+    n_t = {w: sum(w in wt for _, wt in pairs) for w in tgt_vocab}
+    ceiling = max(20, len(pairs) // 10)
+    best = {}
+    for s in src_vocab:
+        for t in tgt_vocab:
+            na, nb = n_s[s], n_t[t]
+            if not (P.LEXICON_MIN_COUNT <= na <= ceiling and P.LEXICON_MIN_COUNT <= nb <= ceiling):
+                continue
+            k = sum(s in ws and t in wt for ws, wt in pairs)
+            dice = 2 * k / (na + nb)
+            if 3 * na >= nb and 3 * nb >= na and k >= P.LEXICON_MIN_COUNT and dice >= P.LEXICON_MIN_DICE:
+                # the best partner: the highest Dice, then the first target word in sorted order
+                if s not in best or dice > best[s][0][0] or (dice == best[s][0][0] and t < best[s][1]):
+                    best[s] = ((dice,), t, k)
+    assert len(best) > 20
+    assert learned.src == {s: f"d:{s}={t}" for s, (_, t, _) in best.items()}
+    assert {k: c[:3] for k, c in learned.counts.items()} == {f"d:{s}={t}": (k, n_s[s], n_t[t]) for s, (_, t, k) in best.items()}
