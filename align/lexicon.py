@@ -71,6 +71,11 @@ def training_pairs_sample(pairs: list, limit: int = P.LEXICON_MAX_BEADS) -> list
     return [pairs[int(k * step)] for k in range(limit)]
 
 
+# Lexicon._learn pairs the words of this many training pairs at a time (a 5k pair's 5,000 at once
+# had raised its peak by 40 MB)
+LEARN_CHUNK = 1000
+
+
 def _known(sides: list[frozenset], ids: dict) -> tuple[np.ndarray, np.ndarray]:
     """The ids of the words of SIDES that IDS numbers, side after side, and how many each side has."""
     counts = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
@@ -129,13 +134,17 @@ class Lexicon:
         # the pairs took 0.1 s of a 1k pair); a pair holds each word once, so a code's count is
         # the number of pairs holding both words
         from .translation_model import _combinations
-        A, la = _known([ws for ws, _ in pairs], src_id)
-        B, lb = _known([wt for _, wt in pairs], tgt_id)
-        if not int((la * lb).sum()):
-            return cls({}, {}, {})
-        code, _ = _combinations(la, lb, A, B, len(tgt_words))
-        na, nb = n_s[code // len(tgt_words)], n_t[code % len(tgt_words)]
-        code = code[(3 * na >= nb) & (3 * nb >= na)]
+        codes = []
+        for k in range(0, len(pairs), LEARN_CHUNK):   # in chunks: _combinations' temporaries bounded
+            chunk = pairs[k:k + LEARN_CHUNK]
+            A, la = _known([ws for ws, _ in chunk], src_id)
+            B, lb = _known([wt for _, wt in chunk], tgt_id)
+            if not int((la * lb).sum()):
+                continue
+            code, _ = _combinations(la, lb, A, B, len(tgt_words))
+            na, nb = n_s[code // len(tgt_words)], n_t[code % len(tgt_words)]
+            codes.append(code[(3 * na >= nb) & (3 * nb >= na)])
+        code = np.sort(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
         if not len(code):
             return cls({}, {}, {})
         first = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1])))

@@ -260,8 +260,11 @@ def test_a_pair_aligned_alone_is_aligned_again_without_its_contested_pairs(monke
     assert left_out == [expected]
 
 
-def test_learned_keys_are_those_counting_pair_by_pair_gives():
+@pytest.mark.parametrize("chunk", [1000, 37])
+def test_learned_keys_are_those_counting_pair_by_pair_gives(monkeypatch, chunk):
     import random
+    from align import lexicon
+    monkeypatch.setattr(lexicon, "LEARN_CHUNK", chunk)
     rng = random.Random(3)
     src_vocab, tgt_vocab = [f"s{k}" for k in range(60)], [f"t{k}" for k in range(60)]
     pairs = []
