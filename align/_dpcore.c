@@ -47,6 +47,52 @@ static inline double cell(const void *cost, int f32, i64 at)
 static inline i64 max64(i64 a, i64 b) { return a > b ? a : b; }
 static inline i64 min64(i64 a, i64 b) { return a < b ? a : b; }
 
+/* The columns k0 .. k1-1 of row I that a bead of type (A, B) ending there reaches from row I-A,
+ * whose column k + OFF it starts from. Returns 0 where the bead cannot end in row I. */
+static inline int ending_at(const i64 *lo, i64 i, i64 a, i64 b, i64 W, i64 *off, i64 *k0, i64 *k1)
+{
+    if (a > i)
+        return 0;
+    *off = lo[i] - b - lo[i - a];
+    *k0 = max64(0, -*off);
+    *k1 = min64(W, W - *off);
+    return 1;
+}
+
+/* X[k] for row I: over the bead types ending at (i, lo[i]+k), in order, the cheapest (VITERBI,
+ * with the type in ARG) or the log-summed weight of reaching their start in TABLE plus the bead.
+ * Inlined with VITERBI a constant, each pass gets its own loop. */
+static inline void from_earlier_rows(const void *cost, int f32, const i64 *lo, const i64 *type_a, const i64 *type_b,
+                                     i64 n_types, i64 n_rows, i64 W, const double *table, i64 i, int viterbi,
+                                     double *X, int8_t *arg)
+{
+    for (i64 k = 0; k < W; k++) {
+        X[k] = viterbi ? INF : -INF;
+        if (viterbi)
+            arg[k] = -2;
+    }
+    if (i == 0 && lo[0] == 0)
+        X[0] = 0.0;
+    for (i64 t = 0; t < n_types; t++) {
+        i64 off, k0, k1;
+        if (!ending_at(lo, i, type_a[t], type_b[t], W, &off, &k0, &k1))
+            continue;
+        const double *prev = table + (i - type_a[t]) * W + off;
+        i64 base = (t * n_rows + i) * W;
+        for (i64 k = k0; k < k1; k++) {
+            if (viterbi) {
+                double cand = prev[k] + cell(cost, f32, base + k);
+                if (cand < X[k]) {
+                    X[k] = cand;
+                    arg[k] = (int8_t)t;
+                }
+            } else {
+                X[k] = logaddexp(X[k], prev[k] - cell(cost, f32, base + k));
+            }
+        }
+    }
+}
+
 /* D and BACK (n_rows x W) of the cheapest path: dp._viterbi_tables. */
 int viterbi_tables(const void *cost, int f32, const double *skip_t, const i64 *lo, const i64 *type_a,
                    const i64 *type_b, i64 n_types, i64 n_rows, i64 W, i64 n_tgt, double *D, int8_t *back)
@@ -59,28 +105,7 @@ int viterbi_tables(const void *cost, int f32, const double *skip_t, const i64 *l
         return -1;
     }
     for (i64 i = 0; i < n_rows; i++) {
-        for (i64 k = 0; k < W; k++) {
-            X[k] = INF;
-            arg[k] = -2;
-        }
-        if (i == 0 && lo[0] == 0)
-            X[0] = 0.0;
-        for (i64 t = 0; t < n_types; t++) {
-            i64 a = type_a[t], b = type_b[t];
-            if (a > i)
-                continue;
-            i64 off = lo[i] - b - lo[i - a];
-            i64 k0 = max64(0, -off), k1 = min64(W, W - off);
-            const double *prev = D + (i - a) * W + off;
-            i64 base = (t * n_rows + i) * W;
-            for (i64 k = k0; k < k1; k++) {
-                double cand = prev[k] + cell(cost, f32, base + k);
-                if (cand < X[k]) {
-                    X[k] = cand;
-                    arg[k] = (int8_t)t;
-                }
-            }
-        }
+        from_earlier_rows(cost, f32, lo, type_a, type_b, n_types, n_rows, W, D, i, 1, X, arg);
         /* D = S + minimum.accumulate(X - S), S the running sum of the 0-1 costs (c[0] = 0) */
         double total = 0.0, run = INF;
         i64 pos = 0;
@@ -111,21 +136,7 @@ int forward(const void *cost, int f32, const double *skip_t, const i64 *lo, cons
     if (!X)
         return -1;
     for (i64 i = 0; i < n_rows; i++) {
-        for (i64 k = 0; k < W; k++)
-            X[k] = -INF;
-        if (i == 0 && lo[0] == 0)
-            X[0] = 0.0;
-        for (i64 t = 0; t < n_types; t++) {
-            i64 a = type_a[t], b = type_b[t];
-            if (a > i)
-                continue;
-            i64 off = lo[i] - b - lo[i - a];
-            i64 k0 = max64(0, -off), k1 = min64(W, W - off);
-            const double *prev = F + (i - a) * W + off;
-            i64 base = (t * n_rows + i) * W;
-            for (i64 k = k0; k < k1; k++)
-                X[k] = logaddexp(X[k], prev[k] - cell(cost, f32, base + k));
-        }
+        from_earlier_rows(cost, f32, lo, type_a, type_b, n_types, n_rows, W, F, i, 0, X, NULL);
         /* F = logaddexp.accumulate(X + S) - S */
         double total = 0.0, acc = 0.0;
         double *row = F + i * W;
