@@ -53,6 +53,21 @@ def beside(fn, *args):
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_run_job)     # the process forks here, with _JOB set
             _JOB.clear()
-            yield future
+            yield _Forked(future, fn, args)
     finally:
         _JOB.clear()
+
+
+class _Forked:
+    """The future of a job in a forked process; if that process died (killed, out of memory),
+    the job is done here instead."""
+
+    def __init__(self, future, fn, args):
+        self.future, self.fn, self.args = future, fn, args
+
+    def result(self):
+        from concurrent.futures.process import BrokenProcessPool
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            return self.fn(*self.args)

@@ -96,3 +96,19 @@ def test_no_process_is_forked_while_another_thread_runs():
     done = subprocess.run([sys.executable, "-c", GUARD], capture_output=True, text=True, timeout=120,
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_a_helper_process_that_dies_leaves_its_work_to_this_one(forkable):
+    import signal
+    from align import forked
+    parent = document.os.getpid()
+
+    def work(x):
+        if document.os.getpid() != parent:          # the helper is killed (say, out of memory)
+            document.os.kill(document.os.getpid(), signal.SIGKILL)
+        return 2 * x, document.os.getpid()
+
+    with forked.beside(work, 21) as answer:
+        assert isinstance(answer, forked._Forked)         # a helper was started
+        assert answer.result() == (42, parent)
