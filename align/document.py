@@ -119,12 +119,10 @@ def prepare_features(documents: list[Document]) -> None:
         for d in todo:
             d._features = _features_of(d.lang.code, d.sentences)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     pieces = [(n, k) for n, d in enumerate(todo) for k in range(0, len(d.sentences), FEATURE_PIECE)]
     _FORKED_DOCUMENTS[:] = todo
     try:
-        with gcpause.paused(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with gcpause.paused(), forked.pool(workers) as pool:
             futures = [pool.submit(_piece_features, n, k) for n, k in pieces]
             shared: dict = {}
             for d in todo:

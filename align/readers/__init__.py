@@ -126,9 +126,8 @@ def read_sources(paths) -> list[SourceDocument]:
     workers = min(long_pdfs, os.cpu_count() or 1)
     if workers < 2 or not _can_fork():
         return [read_source(p) for p in paths]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    from ..forked import pool as forked_pool
+    with forked_pool(workers) as pool:
         futures = [pool.submit(read_source, p, str(p)) for p in paths]
         return [f.result() for f in futures]
 
