@@ -162,8 +162,15 @@ def _side_by_side(todo: list[Document]) -> None:
             mine[k] = _features_of(here.lang.code, here.sentences[start:end], shared)
         away_packed, chunks_packed, words = theirs.result()
     here.lang.remember(words)
-    here._features = [f for k in range(len(chunks))
-                      for f in (mine[k] if k in mine else _unpack(chunks_packed[k], shared))]
+
+    def chunk(k: int) -> list[Features]:
+        if k in mine:
+            return mine[k]
+        if k in chunks_packed:
+            return _unpack(chunks_packed[k], shared)
+        start, end = chunks[k]           # taken by a helper that died: computed here
+        return _features_of(here.lang.code, here.sentences[start:end], shared)
+    here._features = [f for k in range(len(chunks)) for f in chunk(k)]
     for d, packed in zip(away, away_packed):
         d._features = _unpack(packed, shared)
 

@@ -112,3 +112,25 @@ def test_a_helper_process_that_dies_leaves_its_work_to_this_one(forkable):
     with forked.beside(work, 21) as answer:
         assert isinstance(answer, forked._Forked)         # a helper was started
         assert answer.result() == (42, parent)
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_features_side_by_side_survive_a_helper_that_dies_after_taking_chunks(monkeypatch, forkable):
+    import signal
+    texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja")}
+    serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
+    monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10)
+    monkeypatch.setattr(document, "SIDE_BY_SIDE_CHUNK", 4)
+    monkeypatch.setattr(document.os, "cpu_count", lambda: 2)
+    parent = document.os.getpid()
+    computed = document._features_of
+
+    def dies_after_a_chunk(code, sentences, shared=None):
+        if document.os.getpid() != parent and code == "ja":   # the helper, once it holds a chunk
+            document.os.kill(document.os.getpid(), signal.SIGKILL)
+        return computed(code, sentences, shared)
+    monkeypatch.setattr(document, "_features_of", dies_after_a_chunk)
+    docs = [make_document(text, lang) for lang, text in texts.items()]
+    prepare_features(docs)
+    for d in docs:
+        assert d._features == serial[d.lang.code]
