@@ -34,15 +34,22 @@ def test_features_of_forked_pieces_equal_those_of_one_process(monkeypatch, forka
     assert document._FORKED_DOCUMENTS == []
 
 
-@pytest.mark.skipif(not document._can_fork(), reason="features run in forked workers on Linux only")
-def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatch, forkable):
-    import time
-    from align.langs import ja
+def _side_by_side_setup(monkeypatch):
+    """The bundled statement (English first), its features computed in one process, and the
+    side-by-side path taken for it in chunks of 4 sentences."""
     texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja")}
     serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
     monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10)
     monkeypatch.setattr(document, "SIDE_BY_SIDE_CHUNK", 4)
     monkeypatch.setattr(document.os, "cpu_count", lambda: 2)
+    return texts, serial
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="features run in forked workers on Linux only")
+def test_a_pair_computed_side_by_side_has_the_features_of_one_process(monkeypatch, forkable):
+    import time
+    from align.langs import ja
+    texts, serial = _side_by_side_setup(monkeypatch)
     parent, here = document.os.getpid(), []
     computed = document._features_of
 
@@ -117,11 +124,7 @@ def test_a_helper_process_that_dies_leaves_its_work_to_this_one(forkable):
 @pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
 def test_features_side_by_side_survive_a_helper_that_dies_after_taking_chunks(monkeypatch, forkable):
     import signal
-    texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ja")}
-    serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
-    monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10)
-    monkeypatch.setattr(document, "SIDE_BY_SIDE_CHUNK", 4)
-    monkeypatch.setattr(document.os, "cpu_count", lambda: 2)
+    texts, serial = _side_by_side_setup(monkeypatch)
     parent = document.os.getpid()
     computed = document._features_of
 
