@@ -4,13 +4,13 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from . import forked, params as P
-from .aligner import Bead, align_features
-from .cognates import covered_pairs, with_han_keys
 from .document import Document, load_documents, make_document, prepare_features
-from .lexicon import Lexicon, contested, training_pairs
+
+if TYPE_CHECKING:
+    from .aligner import Bead
 
 
 @dataclass
@@ -34,7 +34,12 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
 
     LEXICON: True: learn a lexicon from a first alignment of this pair and align again with it
     (align/lexicon.py); a `Lexicon` (say, learned from a whole batch): use it; False: one pass."""
-    prepare_features([src, tgt])   # both at once: long documents on every core
+    # both at once: long documents on every core. While a forked process starts on them, this
+    # one imports the aligner (numpy and the modules below: 0.13 s of a 1k pair's 1.1 s)
+    prepare_features([src, tgt], meanwhile=_import_aligner)
+    from .aligner import align_features
+    from .cognates import covered_pairs, with_han_keys
+    from .lexicon import Lexicon, contested, training_pairs
     if length_only:
         return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
     src_features, tgt_features = with_han_keys(src.features, src.texts, src.lang, tgt.features, tgt.texts, tgt.lang)
@@ -52,17 +57,16 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
         # less what the pairs beside the places the first pass was unsure of taught it
         left_out = [p for p, c in zip(pairs, contested(first)) if c]
         # the translation model scores documents up to LEXICAL_MAX_SENTENCES: a 5k pair spent
-        # 2.9 s of its 12 s training one it would not use. Its forward direction is learned in a
-        # forked process while this one learns the lexicon and then the backward direction
+        # 2.9 s of its 12 s training one it would not use
         scored = P.LEXICAL_WEIGHT and max(len(src.sentences), len(tgt.sentences)) <= P.LEXICAL_MAX_SENTENCES
-        with _lexical_scores_beside(scored, pairs, left_out, src_words, tgt_words) as lexical:
-            lexicon = Lexicon.learn(pairs, model=False)
-            if not len(lexicon):
+        with _learned_beside(scored, pairs, left_out, src_words, tgt_words,
+                             covered_pairs(src.lang, tgt.lang)) as (learned_lexicon, lexical_scores):
+            lexicon = learned_lexicon()
+            if lexicon is None:
                 return Alignment(src, tgt, first)
-            lexicon = lexicon.leaving_out(left_out).without(covered_pairs(src.lang, tgt.lang))
-            src_features = lexicon.annotate(src_features, src.texts, src.lang, "src", src_words)
-            tgt_features = lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words)
-            lexical = lexical()
+            lexical = lexical_scores()
+        src_features = lexicon.annotate(src_features, src.texts, src.lang, "src", src_words)
+        tgt_features = lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words)
         return Alignment(src, tgt, align_features(src_features, tgt_features, lexical=lexical))
     # The second pass aligns the whole pair again. Reusing the first pass's length model saved 18%
     # of a kyoto-dev batch's time and cost strict F1 0.9889 -> 0.9879; keeping the first pass's
@@ -76,24 +80,38 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
                                               lexical=lexical))
 
 
+def _import_aligner() -> None:
+    from . import aligner, cognates, lexicon, translation_model  # noqa: F401
+
+
+def _learned_lexicon(pairs, left_out, covered):
+    """The lexicon learned from PAIRS, less what LEFT_OUT taught it and the word pairs COVERED
+    (Lexicon.without); None if it learned nothing."""
+    from .lexicon import Lexicon
+    lexicon = Lexicon.learn(pairs, model=False)
+    return lexicon.leaving_out(left_out).without(covered) if len(lexicon) else None
+
+
 @contextlib.contextmanager
-def _lexical_scores_beside(scored: bool, pairs, left_out, src_words, tgt_words):
-    """The translation model's scores (TranslationModel.learn(PAIRS).leaving_out(LEFT_OUT)
-    .scores(...)), None if not SCORED; the block gets a function that returns them. From
-    P.FORKED_MODEL_FROM sentences the forward direction is learned in a forked process while the
-    block runs, and the backward one here when the block asks (a 1k pair: the lexicon and model
-    block 0.60-0.75 s -> 0.4 s on a loaded machine); below, both at once here."""
+def _learned_beside(scored: bool, pairs, left_out, src_words, tgt_words, covered):
+    """The second pass's lexicon (_learned_lexicon) and translation model's scores
+    (TranslationModel.learn(PAIRS).leaving_out(LEFT_OUT).scores(...), None if not SCORED): the
+    block gets two functions that return them. From P.FORKED_MODEL_FROM sentences the model's
+    forward direction is learned in a forked process while this one learns the lexicon and the
+    backward direction (a 1k pair: 0.60-0.75 s -> 0.4 s on a loaded machine; the lexicon learned
+    in a third process was slower, 1.59 against 1.52 s a run); below, all of it here, the model
+    only if the lexicon learned something."""
     from .translation_model import TranslationModel, direction_scores
-    if not scored:
-        yield lambda: None
-    elif len(src_words) + len(tgt_words) >= P.FORKED_MODEL_FROM and forked.can_fork():
+    if scored and len(src_words) + len(tgt_words) >= P.FORKED_MODEL_FROM and forked.can_fork():
         with forked.beside(direction_scores, pairs, left_out, src_words, tgt_words) as forward:
-            def both():
-                backward = direction_scores(pairs, left_out, src_words, tgt_words, backward=True)
-                return forward.result(), backward
-            yield both
+            lexicon = _learned_lexicon(pairs, left_out, covered)
+            backward = direction_scores(pairs, left_out, src_words, tgt_words, backward=True)
+            yield (lambda: lexicon), lambda: (forward.result(), backward)
+    elif scored:
+        yield (lambda: _learned_lexicon(pairs, left_out, covered),
+               lambda: TranslationModel.learn(pairs).leaving_out(left_out).scores(src_words, tgt_words))
     else:
-        yield lambda: TranslationModel.learn(pairs).leaving_out(left_out).scores(src_words, tgt_words)
+        yield (lambda: _learned_lexicon(pairs, left_out, covered)), (lambda: None)
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,

@@ -106,16 +106,22 @@ def _share_keys(feats: list[Features], shared: dict) -> list[Features]:
     return feats
 
 
-def prepare_features(documents: list[Document]) -> None:
+def prepare_features(documents: list[Document], meanwhile=None) -> None:
     """Compute the aligner's features of DOCUMENTS (those without them yet): in parallel
-    processes, pieces of all documents at once, when they are long and the machine has cores."""
+    processes, pieces of all documents at once, when they are long and the machine has cores.
+    MEANWHILE (if given) is called once, in this process: while a forked process has started on
+    the features when there is one, so that its work (say, imports the next step needs) takes
+    no time of its own."""
+    if meanwhile is None:
+        meanwhile = _nothing
     todo = [d for d in documents if d._features is None]
     total = sum(len(d.sentences) for d in todo)
     workers = min(os.cpu_count() or 1, -(-total // FEATURE_PIECE))
     if len(todo) >= 2 and SIDE_BY_SIDE_FROM <= total < PARALLEL_FEATURES_FROM and forked.can_fork():
-        _side_by_side(todo)
+        _side_by_side(todo, meanwhile)
         return
     if total < PARALLEL_FEATURES_FROM or workers < 2 or not _can_fork():
+        meanwhile()
         for d in todo:
             d._features = _features_of(d.lang.code, d.sentences)
         return
@@ -124,6 +130,7 @@ def prepare_features(documents: list[Document]) -> None:
     try:
         with gcpause.paused(), forked.pool(workers) as pool:
             futures = [pool.submit(_piece_features, n, k) for n, k in pieces]
+            meanwhile()
             shared: dict = {}
             for d in todo:
                 d._features = []
@@ -135,7 +142,11 @@ def prepare_features(documents: list[Document]) -> None:
         _FORKED_DOCUMENTS.clear()
 
 
-def _side_by_side(todo: list[Document]) -> None:
+def _nothing() -> None:
+    pass
+
+
+def _side_by_side(todo: list[Document], meanwhile=_nothing) -> None:
     """Features of TODO computed by this process and a forked one at the same time. This
     process takes one document (the one whose language keeps what words() will read,
     Language.remembers_words, else the longest) chunk by chunk from its start; the forked one
@@ -151,6 +162,7 @@ def _side_by_side(todo: list[Document]) -> None:
     ends = multiprocessing.get_context("fork").Array("q", [0, len(chunks) - 1])
     shared: dict = {}
     with gcpause.paused(), forked.beside(_documents_features, away, here, chunks, ends) as theirs:
+        meanwhile()   # the forked process takes more chunks meanwhile
         mine = {}
         while True:
             with ends.get_lock():

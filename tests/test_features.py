@@ -137,3 +137,26 @@ def test_features_side_by_side_survive_a_helper_that_dies_after_taking_chunks(mo
     prepare_features(docs)
     for d in docs:
         assert d._features == serial[d.lang.code]
+
+
+@pytest.mark.parametrize("path", ["one process", "side by side", "pieces"])
+def test_meanwhile_runs_once_in_this_process_while_the_features_are_computed(monkeypatch, forkable, path):
+    # align_documents imports the aligner there (numpy: 0.13 s) while a forked process has started
+    texts = {lang: (CORPUS / f"{lang}.txt").read_text(encoding="utf-8") for lang in ("ja", "en")}
+    serial = {lang: make_document(text, lang).features for lang, text in texts.items()}
+    monkeypatch.setattr(document.os, "cpu_count", lambda: 2)
+    if path == "side by side":
+        monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10)
+    elif path == "pieces":
+        monkeypatch.setattr(document, "PARALLEL_FEATURES_FROM", 10)
+        monkeypatch.setattr(document, "FEATURE_PIECE", 20)
+    else:
+        monkeypatch.setattr(document, "SIDE_BY_SIDE_FROM", 10**9)
+    parent, calls = document.os.getpid(), []
+    docs = [make_document(text, lang) for lang, text in texts.items()]
+    prepare_features(docs, meanwhile=lambda: calls.append((document.os.getpid(), [d._features for d in docs])))
+    assert [pid for pid, _ in calls] == [parent]
+    if path != "one process":    # called while the features were being computed elsewhere
+        assert calls[0][1] == [None, None]
+    for d in docs:
+        assert d._features == serial[d.lang.code]
