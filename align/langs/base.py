@@ -138,9 +138,12 @@ class Language:
     @staticmethod
     def share_of_letters(text: str, pattern) -> float:
         """Share of the letters (str.isalpha) of TEXT that PATTERN matches, one at a time.
-        filter and findall run at C speed (a loop over 40,000 characters took 20 ms)."""
-        letters = "".join(filter(str.isalpha, text))
-        return len(pattern.findall(letters)) / len(letters) if letters else 0.0
+        Each distinct letter is looked at once, weighted by its count (a loop over 40,000
+        characters took 20 ms, filter and findall over them 5 ms)."""
+        counts = Counter(text)
+        letters = "".join(filter(str.isalpha, counts))
+        total = sum(map(counts.__getitem__, letters))
+        return sum(map(counts.__getitem__, pattern.findall(letters))) / total if total else 0.0
 
     def words(self, text: str) -> set[str]:
         """Word-like units of TEXT for the lexicon learned from the documents (align/lexicon.py):

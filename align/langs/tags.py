@@ -35,9 +35,22 @@ class Tag:
     name: str
 
 
-@lru_cache(maxsize=None)
+# The plain codes of the languages with modules of their own, as CLDR resolves them (a test
+# checks that it still does): they need not load Babel and its data, 45 ms of every run's start.
+BUILT_IN = {
+    "ja": Tag(language="ja", script="Jpan", code="ja", locale="ja-JP", name="Japanese"),
+    "en": Tag(language="en", script="Latn", code="en", locale="en-US", name="English"),
+    "lo": Tag(language="lo", script="Laoo", code="lo", locale="lo-LA", name="Lao"),
+}
+
+
 def resolve(tag: str) -> Tag:
     """The Tag for TAG, or InputError naming the problem."""
+    return BUILT_IN.get(tag) or _resolved(tag)
+
+
+@lru_cache(maxsize=None)
+def _resolved(tag: str) -> Tag:
     from babel.core import get_global
 
     raw = (tag or "").strip()
