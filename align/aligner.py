@@ -431,15 +431,18 @@ def _without_common_keys(src: _Side, tgt: _Side) -> None:
         tgt.without_keys(common)
 
 
-def _band(S: _Side, T: _Side, model: LengthModel):
-    """Rows' first columns (lo) and width W of the band to search."""
+def _band(S: _Side, T: _Side, model: LengthModel, full_cells: int | None = None):
+    """Rows' first columns (lo) and width W of the band to search: the whole table up to
+    FULL_CELLS cells, else around the path found on blocks (their own band from blocks of
+    blocks beyond P.FULL_BLOCK_CELLS)."""
     N, M = S.n, T.n
-    if (N + 1) * (M + 1) <= P.FULL_CELLS:
+    if (N + 1) * (M + 1) <= (P.FULL_CELLS if full_cells is None else full_cells):
         return np.zeros(N + 1, dtype=int), M + 1
     size = P.BLOCK
     coarse_src, coarse_tgt = S.blocks(size), T.blocks(size)
     _without_common_keys(coarse_src, coarse_tgt)
-    coarse = _viterbi_beads(coarse_src, coarse_tgt, model)
+    lo, W = _band(coarse_src, coarse_tgt, model, P.FULL_BLOCK_CELLS)
+    coarse = _viterbi_beads(coarse_src, coarse_tgt, model, lo, W)
     low = np.full(N + 1, M, dtype=int)
     high = np.zeros(N + 1, dtype=int)
     i0 = j0 = 0  # where the bead starts, in blocks

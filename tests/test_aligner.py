@@ -87,7 +87,8 @@ def test_every_sentence_is_in_exactly_one_bead_in_order():
     assert [j for b in beads for j in b.tgt] == list(range(70))
 
 
-def test_banded_search_finds_the_same_alignment_as_the_full_search(monkeypatch):
+@pytest.mark.parametrize("full_block_cells, levels", [(10**9, [700, 175]), (500, [700, 175, 44, 11])])
+def test_banded_search_finds_the_same_alignment_as_the_full_search(monkeypatch, full_block_cells, levels):
     rng = np.random.default_rng(1)
     n = 700
     src_len = rng.integers(10, 60, size=n)
@@ -95,7 +96,17 @@ def test_banded_search_finds_the_same_alignment_as_the_full_search(monkeypatch):
     hard = {k: [f"n:{1000 + k}"] for k in range(0, n, 7)}
     src, tgt = feats(src_len, hard), feats(tgt_len, hard)
     monkeypatch.setattr(params, "FULL_CELLS", 10_000)  # forces the coarse-to-fine band
+    # the blocks (175 x 175) searched whole, or through blocks of blocks (of blocks)
+    monkeypatch.setattr(params, "FULL_BLOCK_CELLS", full_block_cells)
+    sizes = []
+    band = aligner._band
+
+    def counted(S, T, *args):
+        sizes.append(S.n)
+        return band(S, T, *args)
+    monkeypatch.setattr(aligner, "_band", counted)
     banded = aligner.align_features(src, tgt)
+    assert sorted(set(sizes), reverse=True) == levels
     monkeypatch.setattr(params, "FULL_CELLS", 10**9)
     full = aligner.align_features(src, tgt)
     assert pairs(banded) == pairs(full)
