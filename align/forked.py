@@ -1,7 +1,8 @@
 """Work done in a forked process while this one does other work: two cores for two jobs.
 
-The forked process (the helper) inherits the function and its arguments (they are not pickled
-to it: that took the parent's time); only the result comes back, pickled through a pipe. Where
+The forked process (the helper) inherits the functions and their arguments (they are not
+pickled to it: that took the parent's time); only the results come back, pickled through a pipe,
+each as soon as its function is done (beside_each). Where
 processes cannot be forked (not Linux, one core, inside a pool's worker, other threads running),
 the function runs here first, then the block.
 
@@ -15,7 +16,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import signal
+import struct
+import threading
 
 
 def can_fork() -> bool:
@@ -44,8 +48,16 @@ class Done:
 def beside(fn, *args):
     """Within the block, FN(*ARGS) runs in a forked process; the block gets its future (call
     .result() for its value, or its exception)."""
+    with beside_each((fn, args)) as (future,):
+        yield future
+
+
+@contextlib.contextmanager
+def beside_each(*calls):
+    """Within the block, CALLS ((fn, args) pairs) run one after the other in one forked process;
+    the block gets a future for each, whose value is there as soon as its call is done."""
     if not can_fork():
-        yield Done(fn(*args))
+        yield [Done(fn(*args)) for fn, args in calls]
         return
     read_end, write_end = os.pipe()
     # no Ctrl-C or SIGTERM between the fork and the helper's own handlers: raised there, it
@@ -55,53 +67,81 @@ def beside(fn, *args):
     try:
         pid = os.fork()
         if pid == 0:
-            _helper(read_end, write_end, fn, args, signals)   # never returns
+            _helper(read_end, write_end, calls, signals)   # never returns
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
     os.close(write_end)
-    helper = _Forked(pid, read_end, fn, args)
+    helper = _Forked(pid, read_end, calls)
     try:
-        yield helper
+        yield [_Answer(helper, k) for k in range(len(calls))]
     finally:
         helper.close()
 
 
-def _helper(read_end: int, write_end: int, fn, args, blocked) -> None:
-    """The forked process: FN(*ARGS), its value or exception pickled to WRITE_END, then the end
-    (os._exit: none of the parent's exit handlers or buffered output)."""
+_LENGTH = struct.Struct("<Q")   # each answer: its length, then its pickle
+
+
+def _helper(read_end: int, write_end: int, calls, blocked) -> None:
+    """The forked process: each call's value or exception pickled to WRITE_END as soon as it is
+    done, then the end (os._exit: none of the parent's exit handlers or buffered output)."""
     try:
         os.close(read_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
-        try:
-            payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as e:  # noqa: B036 - sent to the parent, which raises it
+        # answers are written by a thread: a pipe holds 64 kB, and the next call must not wait
+        # for the parent to read the last answer
+        answers: queue.SimpleQueue = queue.SimpleQueue()
+        writer = threading.Thread(target=_write_answers, args=(write_end, answers))
+        writer.start()
+        for fn, args in calls:
             try:
-                payload = pickle.dumps((False, e), protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                payload = pickle.dumps((False, RuntimeError(f"{type(e).__name__}: {e}")))
-        with os.fdopen(write_end, "wb") as out:
-            out.write(payload)
+                payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as e:  # noqa: B036 - sent to the parent, which raises it
+                try:
+                    payload = pickle.dumps((False, e), protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:
+                    payload = pickle.dumps((False, RuntimeError(f"{type(e).__name__}: {e}")))
+            answers.put(payload)
+        answers.put(None)
+        writer.join()
     finally:
         os._exit(0)
 
 
-class _Forked:
-    """The future of a job in a forked process; if that process died (killed, out of memory),
-    the job is done here instead."""
+def _write_answers(fd: int, answers) -> None:
+    with os.fdopen(fd, "wb") as out:
+        for payload in iter(answers.get, None):
+            out.write(_LENGTH.pack(len(payload)))
+            out.write(payload)
+            out.flush()
 
-    def __init__(self, pid: int, fd: int, fn, args):
-        self.pid, self.fd, self.fn, self.args = pid, fd, fn, args
+
+class _Forked:
+    """The answers of a forked process, read in the order its calls were made; if that process
+    died (killed, out of memory), the calls it did not answer are made here instead."""
+
+    def __init__(self, pid: int, fd: int, calls):
+        self.pid, self.fd, self.calls = pid, fd, calls
+        self.pipe = os.fdopen(fd, "rb", closefd=False)
+        self.answers: list = []     # (ok, value) of the calls answered so far
         self.done = False
 
-    def result(self):
-        with os.fdopen(self.fd, "rb", closefd=False) as pipe:
-            data = pipe.read()
-        self._reap()
-        if not data:                     # the helper died before it could answer
-            return self.fn(*self.args)
-        ok, value = pickle.loads(data)
+    def result(self, k: int = 0):
+        while len(self.answers) <= k and not self.done:
+            head = self.pipe.read(_LENGTH.size)
+            size = _LENGTH.unpack(head)[0] if len(head) == _LENGTH.size else 0
+            payload = self.pipe.read(size) if size else b""
+            if not size or len(payload) < size:     # the helper died before it could answer
+                self._reap()
+                break
+            self.answers.append(pickle.loads(payload))
+            if len(self.answers) == len(self.calls):
+                self._reap()
+        if k >= len(self.answers):
+            fn, args = self.calls[k]
+            return fn(*args)
+        ok, value = self.answers[k]
         if not ok:
             raise value
         return value
@@ -119,7 +159,18 @@ class _Forked:
             except ProcessLookupError:
                 pass
             self._reap()
+        self.pipe.close()
         os.close(self.fd)
+
+
+class _Answer:
+    """The future of one call of a forked process."""
+
+    def __init__(self, helper: _Forked, k: int):
+        self.helper, self.k = helper, k
+
+    def result(self):
+        return self.helper.result(self.k)
 
 
 def _quiet_worker() -> None:

@@ -117,8 +117,55 @@ def test_a_helper_process_that_dies_leaves_its_work_to_this_one(forkable):
         return 2 * x, document.os.getpid()
 
     with forked.beside(work, 21) as answer:
-        assert isinstance(answer, forked._Forked)         # a helper was started
+        assert isinstance(answer, forked._Answer)         # a helper was started
         assert answer.result() == (42, parent)
+
+
+def _big(n):
+    return b"x" * n   # more than a pipe holds
+
+
+def _wait_for(path, seconds=10) -> bool:
+    import time
+    deadline = time.monotonic() + seconds
+    while not Path(path).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return Path(path).exists()
+
+
+def _second_call(started, first_read):
+    Path(started).touch()
+    return "seen" if _wait_for(first_read) else "the first answer was not read before the second call ended"
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_each_answer_of_a_helper_is_there_as_soon_as_its_call_is_done(tmp_path, forkable):
+    from align import forked
+    started, first_read = tmp_path / "second call started", tmp_path / "first answer read"
+    with forked.beside_each((_big, (1 << 20,)), (_second_call, (started, first_read))) as (first, second):
+        # the second call starts though the first answer (1 MB) is not read yet
+        assert _wait_for(started)
+        assert first.result() == _big(1 << 20)     # and that answer is there while it runs
+        first_read.touch()
+        assert second.result() == "seen"
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_a_helper_that_dies_after_its_first_answer_leaves_the_rest_to_this_one(forkable):
+    import signal
+    import time
+    from align import forked
+    parent = document.os.getpid()
+
+    def dies_there(x):
+        if document.os.getpid() != parent:
+            time.sleep(0.3)    # the first answer written meanwhile
+            document.os.kill(document.os.getpid(), signal.SIGKILL)
+        return x, document.os.getpid()
+
+    with forked.beside_each((document.os.getpid, ()), (dies_there, (7,)), (dies_there, (8,))) as answers:
+        assert answers[0].result() != parent               # answered there
+        assert [a.result() for a in answers[1:]] == [(7, parent), (8, parent)]
 
 
 @pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
