@@ -606,6 +606,50 @@ void pair_gains(i64 n_pairs, const i64 *pi, const i64 *pj, const i64 *order, con
             row[u_c[e]] = 0.0;
 }
 
+/* --- every word pair of the training pairs (translation_model._combinations) --------------- */
+
+/* CODE[k] = A[s] * N_T + B[t] and G[k] = t for every source word s and target word t of every
+ * pair (pair q: LA[q] source words in A, LB[q] target words in B, one after the other), sorted
+ * by (code, g) as one key code * N_B + g (the caller checks that it fits in 63 bits): an LSD
+ * radix sort, RADIX_BITS a pass, through SCRATCH (N). N_B = len(B). */
+#ifndef RADIX_BITS
+#define RADIX_BITS 8
+#endif
+#define RADIX (1 << RADIX_BITS)
+void combinations(i64 n_pairs, const i64 *la, const i64 *lb, const i64 *A, const i64 *B, i64 n_t, i64 n_b,
+                  i64 *code, int32_t *g, i64 *scratch)
+{
+    i64 n = 0, a0 = 0, b0 = 0, top = 0;
+    for (i64 q = 0; q < n_pairs; q++) {
+        for (i64 s = a0; s < a0 + la[q]; s++)
+            for (i64 t = b0; t < b0 + lb[q]; t++) {
+                i64 key = (A[s] * n_t + B[t]) * n_b + t;
+                code[n++] = key;
+                top = key > top ? key : top;
+            }
+        a0 += la[q];
+        b0 += lb[q];
+    }
+    i64 *from = code, *to = scratch;
+    for (int shift = 0; shift < 63 && (top >> shift) > 0; shift += RADIX_BITS) {
+        i64 count[RADIX + 1] = {0};
+        for (i64 k = 0; k < n; k++)
+            count[((from[k] >> shift) & (RADIX - 1)) + 1]++;
+        for (int d = 0; d < RADIX; d++)
+            count[d + 1] += count[d];
+        for (i64 k = 0; k < n; k++)
+            to[count[(from[k] >> shift) & (RADIX - 1)]++] = from[k];
+        i64 *swap = from;
+        from = to;
+        to = swap;
+    }
+    for (i64 k = 0; k < n; k++) {
+        i64 key = from[k];
+        code[k] = key / n_b;
+        g[k] = (int32_t)(key % n_b);
+    }
+}
+
 /* --- the translation model's EM (translation_model._em) -------------------------------------- */
 
 /* ITERATIONS rounds of IBM Model 1's EM over word pairs sorted by code: code c holds RUNS[c]

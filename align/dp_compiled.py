@@ -60,6 +60,8 @@ _lib.pair_gains.argtypes = [_i64] + [_p] * 11
 _lib.pair_gains.restype = None
 _lib.em.argtypes = [_i64, _p, _p, _p, _i64, _i64, _int, _p, _p, _p, _p]
 _lib.em.restype = None
+_lib.combinations.argtypes = [_i64, _p, _p, _p, _p, _i64, _i64, _p, _p, _p]
+_lib.combinations.restype = None
 _lib.cost_tensor.argtypes = [ctypes.POINTER(_CostInput), _p, _p]
 _lib.cost_tensor.restype = _int
 
@@ -219,3 +221,16 @@ def em(runs, g, source_of, n_groups: int, n_sources: int, iterations: int, prob)
     _lib.em(len(runs), runs.ctypes.data, g.ctypes.data, source_of.ctypes.data, n_groups, n_sources, iterations,
             prob.ctypes.data, total.ctypes.data, p.ctypes.data, denom.ctypes.data)
     return total
+
+
+def combinations(la, lb, A, B, n_t: int):
+    """translation_model._combinations: (code, g) of every word pair of every training pair,
+    sorted by (code, g); the caller checks that code * len(B) + g fits in 63 bits."""
+    la, lb, A, B = _c(la, np.int64), _c(lb, np.int64), _c(A, np.int64), _c(B, np.int64)
+    n = int((la * lb).sum())
+    code = np.empty(n, dtype=np.int64)
+    g = np.empty(n, dtype=np.int32)
+    scratch = np.empty(n, dtype=np.int64)
+    _lib.combinations(len(la), la.ctypes.data, lb.ctypes.data, A.ctypes.data, B.ctypes.data, int(n_t), len(B),
+                      code.ctypes.data, g.ctypes.data, scratch.ctypes.data)
+    return code, g

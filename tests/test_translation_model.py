@@ -249,6 +249,23 @@ def test_em_is_the_same_in_c_and_numpy_to_the_last_bit(monkeypatch):
         assert np.array_equal(python.total, compiled.total)
 
 
+@pytest.mark.parametrize("n_t", [7, 3000, 10**7])     # one radix pass to several
+def test_word_pairs_are_listed_alike_in_c_and_numpy(monkeypatch, n_t):
+    from align import dp, translation_model
+    if dp._compiled() is None:
+        pytest.skip("the C core was not built")
+    rng = np.random.default_rng(n_t)
+    la, lb = rng.integers(0, 9, size=300), rng.integers(0, 12, size=300)    # empty sides too
+    A, B = rng.integers(0, 500, size=int(la.sum())), rng.integers(0, n_t, size=int(lb.sum()))
+    got = {}
+    for choice in ("python", "compiled"):
+        monkeypatch.setenv("ALIGNTM_DP", choice)
+        got[choice] = translation_model._combinations(la, lb, A, B, n_t)
+    (code, g), (c_code, c_g) = got["python"], got["compiled"]
+    assert len(code) == int((la * lb).sum()) > 1000
+    assert np.array_equal(code, c_code) and np.array_equal(g, c_g) and c_g.dtype == g.dtype
+
+
 def test_scores_reach_a_stretch_between_fixed_beads():
     # as in the dropped-sentence test, with the first pair fixed: the search runs on the stretch
     # after it, and must read the scores of the right sentences there
