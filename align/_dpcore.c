@@ -650,6 +650,43 @@ void combinations(i64 n_pairs, const i64 *la, const i64 *lb, const i64 *A, const
     }
 }
 
+/* --- sums by (sentence, word) (translation_model._Direction.scores) -------------------------- */
+
+/* The distinct (I[k], C[k]) of N entries in order (by i, then c) into U_I, U_C, and the sum of P
+ * over each one's entries, in entry order, into SUM (numpy's unique and bincount): a stable
+ * counting sort by c, then by i, through ORDER and TMP (N) and COUNT (max(N_ROWS, N_COLS) + 1).
+ * Returns how many there are. */
+i64 keyed_sums(i64 n, const i64 *I, const i64 *C, const double *P, i64 n_rows, i64 n_cols,
+               i64 *u_i, i64 *u_c, double *sum, i64 *order, i64 *tmp, i64 *count)
+{
+    memset(count, 0, (n_cols + 1) * sizeof(i64));
+    for (i64 k = 0; k < n; k++)
+        count[C[k] + 1]++;
+    for (i64 c = 0; c < n_cols; c++)
+        count[c + 1] += count[c];
+    for (i64 k = 0; k < n; k++)
+        tmp[count[C[k]]++] = k;
+    memset(count, 0, (n_rows + 1) * sizeof(i64));
+    for (i64 k = 0; k < n; k++)
+        count[I[k] + 1]++;
+    for (i64 i = 0; i < n_rows; i++)
+        count[i + 1] += count[i];
+    for (i64 m = 0; m < n; m++)
+        order[count[I[tmp[m]]]++] = tmp[m];
+    i64 out = -1;
+    for (i64 m = 0; m < n; m++) {
+        i64 k = order[m];
+        if (out < 0 || I[k] != u_i[out] || C[k] != u_c[out]) {
+            out++;
+            u_i[out] = I[k];
+            u_c[out] = C[k];
+            sum[out] = 0.0;
+        }
+        sum[out] += P[k];
+    }
+    return out + 1;
+}
+
 /* --- the translation model's EM (translation_model._em) -------------------------------------- */
 
 /* ITERATIONS rounds of IBM Model 1's EM over word pairs sorted by code: code c holds RUNS[c]

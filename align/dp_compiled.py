@@ -60,6 +60,8 @@ _lib.pair_gains.argtypes = [_i64] + [_p] * 11
 _lib.pair_gains.restype = None
 _lib.em.argtypes = [_i64, _p, _p, _p, _i64, _i64, _int, _p, _p, _p, _p]
 _lib.em.restype = None
+_lib.keyed_sums.argtypes = [_i64, _p, _p, _p, _i64, _i64, _p, _p, _p, _p, _p, _p]
+_lib.keyed_sums.restype = _i64
 _lib.combinations.argtypes = [_i64, _p, _p, _p, _p, _i64, _i64, _p, _p, _p]
 _lib.combinations.restype = None
 _lib.cost_tensor.argtypes = [ctypes.POINTER(_CostInput), _p, _p]
@@ -234,3 +236,17 @@ def combinations(la, lb, A, B, n_t: int):
     _lib.combinations(len(la), la.ctypes.data, lb.ctypes.data, A.ctypes.data, B.ctypes.data, int(n_t), len(B),
                       code.ctypes.data, g.ctypes.data, scratch.ctypes.data)
     return code, g
+
+
+def keyed_sums(i, c, p, n_rows: int, n_cols: int):
+    """(u_i, u_c, sums): the distinct (I, C) sorted, and P summed over each in entry order: what
+    numpy's unique(I * N_COLS + C, return_inverse=True) and bincount give, without a sort."""
+    i, c, p = _c(i, np.int64), _c(c, np.int64), _c(p, np.float64)
+    n = len(i)
+    u_i, u_c, sums = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n)
+    order, tmp = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    count = np.empty(max(int(n_rows), int(n_cols)) + 1, dtype=np.int64)
+    k = _lib.keyed_sums(n, i.ctypes.data, c.ctypes.data, p.ctypes.data, int(n_rows), int(n_cols),
+                        u_i.ctypes.data, u_c.ctypes.data, sums.ctypes.data, order.ctypes.data, tmp.ctypes.data,
+                        count.ctypes.data)
+    return u_i[:k], u_c[:k], sums[:k]

@@ -69,31 +69,25 @@ class _Direction:
 
     @classmethod
     def train(cls, pairs: list[tuple[frozenset, frozenset]]) -> "_Direction":
-        n_src, n_tgt = Counter(), Counter()
-        for ws, wt in pairs:
-            n_src.update(ws)
-            n_tgt.update(wt)
-        src_vocab = {w: k for k, w in enumerate(sorted(w for w, n in n_src.items() if n >= 2))}
-        tgt_vocab = {w: k for k, w in enumerate(sorted(w for w, n in n_tgt.items() if n >= 2))}
+        src_vocab, src_count, src_ids, src_n = _vocabulary([ws for ws, _ in pairs])
+        tgt_vocab, tgt_count, tgt_ids, tgt_n = _vocabulary([wt for _, wt in pairs])
         empty = len(src_vocab)                # the empty word: explains what no word does
         n_t = len(tgt_vocab)
-        # every (source word, target word) of each pair, the source side with the empty word;
-        # made with index arithmetic over all pairs at once
-        src_lists, tgt_lists = [], []
-        for ws, wt in pairs:
-            b = [tgt_vocab[w] for w in wt if w in tgt_vocab]
-            if b:
-                src_lists.append([src_vocab[w] for w in ws if w in src_vocab] + [empty])
-                tgt_lists.append(b)
-        src_count = np.array([n_src[w] for w in src_vocab], dtype=np.int64)
-        tgt_count = np.array([n_tgt[w] for w in tgt_vocab], dtype=np.int64)
-        if not tgt_lists:
+        # every (source word, target word) of each pair with a known target word, the source
+        # side with the empty word; made with index arithmetic over all pairs at once
+        has = tgt_n > 0
+        if not has.any():
             return cls(src_vocab, tgt_vocab, np.zeros(0, np.int64), np.zeros(0, np.float32),
                        np.zeros(empty + 1), src_count, tgt_count)
-        la = np.array([len(a) for a in src_lists], dtype=np.int64)
-        lb = np.array([len(b) for b in tgt_lists], dtype=np.int64)
-        A = np.fromiter((w for a in src_lists for w in a), dtype=np.int64, count=int(la.sum()))
-        B = np.fromiter((w for b in tgt_lists for w in b), dtype=np.int64, count=int(lb.sum()))
+        lb = tgt_n[has]
+        B = tgt_ids[np.repeat(has, tgt_n)]
+        la = src_n[has] + 1
+        A = np.empty(int(la.sum()), dtype=np.int64)
+        last = np.cumsum(la) - 1              # each pair's empty word, after its words
+        words = np.ones(len(A), dtype=bool)
+        words[last] = False
+        A[words] = src_ids[np.repeat(has, src_n)]
+        A[last] = empty
         code, g = _combinations(la, lb, A, B, n_t)
         first = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1]))).astype(np.int32)
         codes = code[first]
@@ -195,9 +189,7 @@ class _Direction:
         keep = (e_c >= 0) & (e_p > 0)      # 0: left out (leaving_out)
         e_i, e_c, e_p = e_i[keep], e_c[keep], e_p[keep] / n_words[e_i[keep]]
         # p(w | sentence i), summed over its words, for the (i, w) it is not zero
-        key, at = np.unique(e_i * len(words) + e_c, return_inverse=True)
-        explained = np.bincount(at, e_p, minlength=len(key))
-        u_i, u_c = key // len(words), key % len(words)
+        u_i, u_c, explained = _keyed_sums(e_i, e_c, e_p, N, len(words))
         typical = np.bincount(u_c, explained, minlength=len(words)) / N      # its mean over the document
         smooth = P.LEXICAL_SMOOTH
         gain = np.log1p((1 - smooth) / smooth * explained / typical[u_c])
@@ -389,6 +381,39 @@ def _combinations(la: np.ndarray, lb: np.ndarray, A: np.ndarray, B: np.ndarray, 
         return code, g.astype(np.int32)
     order = np.argsort(code, kind="stable")   # vocabularies too large for one key
     return code[order], g[order]
+
+
+def _keyed_sums(i: np.ndarray, c: np.ndarray, p: np.ndarray, n_rows: int, n_cols: int):
+    """The distinct (I, C) in order, and P summed over the entries of each (in entry order). In C
+    where it was built, with a counting sort (a 1k pair's direction, 351,000 entries: 21 -> 10 ms)."""
+    from . import dp
+    compiled = dp._compiled()
+    if compiled is not None:
+        return compiled.keyed_sums(i, c, p, n_rows, n_cols)
+    key, at = np.unique(i * n_cols + c, return_inverse=True)
+    return key // n_cols, key % n_cols, np.bincount(at, p, minlength=len(key))
+
+
+def _vocabulary(sides: list[frozenset]) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
+    """The words of two SIDES or more, numbered in sorted order (the vocabulary), how many sides
+    hold each, and the vocabulary ids of each side's words (in its set's order; words seen once
+    left out), side after side, with how many each side has. Looked up at C speed (map, numpy):
+    with Counter updates and a list per side, a 1k pair's 1,000 pairs took 31 ms a direction, 22
+    so."""
+    flat = list(itertools.chain.from_iterable(sides))
+    index = dict(zip(dict.fromkeys(flat), itertools.count()))   # each word's first place
+    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    held = np.bincount(ids, minlength=len(index))
+    words = list(index)
+    vocab = {w: k for k, w in enumerate(sorted(itertools.compress(words, (held >= 2).tolist())))}
+    to_vocab = np.fromiter(map(vocab.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
+    in_vocab = to_vocab >= 0
+    count = np.zeros(len(vocab), dtype=np.int64)
+    count[to_vocab[in_vocab]] = held[in_vocab]
+    side_ids = to_vocab[ids]
+    owner = np.repeat(np.arange(len(sides)), np.fromiter(map(len, sides), dtype=np.int64, count=len(sides)))
+    known = side_ids >= 0
+    return vocab, count, side_ids[known], np.bincount(owner[known], minlength=len(sides))
 
 
 def _occurrences(sentences: list[set], vocab: dict) -> tuple[np.ndarray, np.ndarray]:

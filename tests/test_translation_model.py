@@ -266,6 +266,34 @@ def test_word_pairs_are_listed_alike_in_c_and_numpy(monkeypatch, n_t):
     assert np.array_equal(code, c_code) and np.array_equal(g, c_g) and c_g.dtype == g.dtype
 
 
+def test_sums_by_sentence_and_word_are_alike_in_c_and_numpy(monkeypatch):
+    from align import dp, translation_model
+    if dp._compiled() is None:
+        pytest.skip("the C core was not built")
+    rng = np.random.default_rng(3)
+    i, c = rng.integers(0, 40, size=5000), rng.integers(0, 300, size=5000)
+    p = rng.random(5000)
+    got = {}
+    for choice in ("python", "compiled"):
+        monkeypatch.setenv("ALIGNTM_DP", choice)
+        got[choice] = translation_model._keyed_sums(i, c, p, 40, 300)
+    for python, compiled in zip(got["python"], got["compiled"]):
+        assert np.array_equal(python, compiled) and python.dtype == compiled.dtype   # sums to the last bit
+    u_i, u_c, sums = got["compiled"]
+    assert len(u_i) == len(set(zip(i.tolist(), c.tolist()))) and np.all(np.diff(u_i * 300 + u_c) > 0)
+    assert sums.sum() == pytest.approx(p.sum())
+
+
+def test_the_vocabulary_is_the_words_of_two_sides_or_more_in_sorted_order():
+    from align import translation_model
+    sides = [frozenset({"b", "a", "z"}), frozenset({"a", "c"}), frozenset({"c", "a", "b"}), frozenset({"q"})]
+    vocab, count, ids, per_side = translation_model._vocabulary(sides)
+    assert vocab == {"a": 0, "b": 1, "c": 2}
+    assert count.tolist() == [3, 2, 2]
+    assert per_side.tolist() == [2, 2, 3, 0]
+    assert ids.tolist() == [vocab[w] for side in sides for w in side if w in vocab]   # each set's order
+
+
 def test_scores_reach_a_stretch_between_fixed_beads():
     # as in the dropped-sentence test, with the first pair fixed: the search runs on the stretch
     # after it, and must read the scores of the right sentences there
