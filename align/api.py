@@ -1,7 +1,6 @@
 """The Python API: the same operations as the CLI, under the same names."""
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
@@ -39,49 +38,62 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
     prepare_features([src, tgt], meanwhile=_import_aligner)
     from .aligner import align_features
     from .cognates import covered_pairs, with_han_keys
-    from .lexicon import Lexicon, contested, training_pairs
     if length_only:
         return Alignment(src, tgt, align_features(src.features, tgt.features, length_only))
     src_features, tgt_features = with_han_keys(src.features, src.texts, src.lang, tgt.features, tgt.texts, tgt.lang)
     if lexicon is False or max(len(src.sentences), len(tgt.sentences)) > P.LEXICON_MAX_SENTENCES:
         return Alignment(src, tgt, align_features(src_features, tgt_features))
-    # each sentence's words, for learning and for the lexicon's keys (computing them once saved a
-    # 5k pair 1.3 s)
-    src_words = [src.lang.words(t) for t in src.texts]
-    tgt_words = [tgt.lang.words(t) for t in tgt.texts]
+    covered = covered_pairs(src.lang, tgt.lang)
+    # the translation model scores documents up to LEXICAL_MAX_SENTENCES: a 5k pair spent 2.9 s
+    # of its 12 s training one it would not use
+    scored = P.LEXICAL_WEIGHT and max(len(src.sentences), len(tgt.sentences)) <= P.LEXICAL_MAX_SENTENCES
+    if (lexicon is True and scored and len(src.sentences) + len(tgt.sentences) >= P.FORKED_MODEL_FROM
+            and forked.can_fork()):
+        return _aligned_twice_beside(src, tgt, src_features, tgt_features, covered)
+    words = _words(src, tgt)
     if lexicon is True:
         first = align_features(src_features, tgt_features)
-        pairs = training_pairs(src.lang, tgt.lang, src.texts, tgt.texts, first, words=(src_words, tgt_words))
-        if len(pairs) < P.LEXICON_MIN_BEADS or all(b.confidence >= P.LEXICON_MIN_CONFIDENCE for b in first):
-            return Alignment(src, tgt, first)  # too few pairs to learn from: words co-occur by chance
-        # less what the pairs beside the places the first pass was unsure of taught it
-        left_out = [p for p, c in zip(pairs, contested(first)) if c]
-        # the translation model scores documents up to LEXICAL_MAX_SENTENCES: a 5k pair spent
-        # 2.9 s of its 12 s training one it would not use
-        scored = P.LEXICAL_WEIGHT and max(len(src.sentences), len(tgt.sentences)) <= P.LEXICAL_MAX_SENTENCES
-        with _learned_beside(scored, pairs, left_out, src_words, tgt_words,
-                             covered_pairs(src.lang, tgt.lang)) as (learned_lexicon, lexical_scores):
-            lexicon = learned_lexicon()
-            if lexicon is None:
-                return Alignment(src, tgt, first)
-            src_features = lexicon.annotate(src_features, src.texts, src.lang, "src", src_words)
-            tgt_features = lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words)
-            lexical = lexical_scores()
-        return Alignment(src, tgt, align_features(src_features, tgt_features, lexical=lexical))
+        pairs, left_out = _training(src, tgt, first, words)
+        if not _worth_learning(pairs, first):
+            return Alignment(src, tgt, first)
+        lexicon = _learned_lexicon(pairs, left_out, covered)
+        if lexicon is None:
+            return Alignment(src, tgt, first)
+        from .translation_model import TranslationModel
+        lexical = TranslationModel.learn(pairs).leaving_out(left_out).scores(*words) if scored else None
+        return _aligned_again(src, tgt, src_features, tgt_features, words, lexicon, lexical)
     # The second pass aligns the whole pair again. Reusing the first pass's length model saved 18%
     # of a kyoto-dev batch's time and cost strict F1 0.9889 -> 0.9879; keeping the first pass's
     # sure beads fixed and realigning only between them was faster still (a 1k pair 4.3 -> 3.2 s)
     # but lost more: kyoto-dev 0.9862, bsd-dev 0.9990, ko-en 0.9784, th-en 0.9844, ja-th 0.9745.
-    lexicon = lexicon.without(covered_pairs(src.lang, tgt.lang))
+    lexicon = lexicon.without(covered)
     # the translation model's scores of sentence pairs (align/translation_model.py)
-    lexical = lexicon.model.scores(src_words, tgt_words) if lexicon.model is not None else None
-    return Alignment(src, tgt, align_features(lexicon.annotate(src_features, src.texts, src.lang, "src", src_words),
-                                              lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", tgt_words),
-                                              lexical=lexical))
+    lexical = lexicon.model.scores(*words) if lexicon.model is not None else None
+    return _aligned_again(src, tgt, src_features, tgt_features, words, lexicon, lexical)
 
 
 def _import_aligner() -> None:
     from . import aligner, cognates, lexicon, translation_model  # noqa: F401
+
+
+def _words(src: Document, tgt: Document) -> tuple[list[set], list[set]]:
+    """Each sentence's words, for learning and for the lexicon's keys (computing them once saved
+    a 5k pair 1.3 s)."""
+    return [src.lang.words(t) for t in src.texts], [tgt.lang.words(t) for t in tgt.texts]
+
+
+def _training(src: Document, tgt: Document, first, words):
+    """The training pairs of FIRST's sure beads, and those of them beside a place it was unsure
+    of, to be left out of what the lexicon and model learned (Lexicon.leaving_out)."""
+    from .lexicon import contested, training_pairs
+    pairs = training_pairs(src.lang, tgt.lang, src.texts, tgt.texts, first, words=words)
+    return pairs, [p for p, c in zip(pairs, contested(first)) if c]
+
+
+def _worth_learning(pairs, first) -> bool:
+    """Too few pairs to learn from (words co-occur by chance), or a first pass sure of every
+    bead: no second pass."""
+    return len(pairs) >= P.LEXICON_MIN_BEADS and not all(b.confidence >= P.LEXICON_MIN_CONFIDENCE for b in first)
 
 
 def _learned_lexicon(pairs, left_out, covered):
@@ -92,26 +104,54 @@ def _learned_lexicon(pairs, left_out, covered):
     return lexicon.leaving_out(left_out).without(covered) if len(lexicon) else None
 
 
-@contextlib.contextmanager
-def _learned_beside(scored: bool, pairs, left_out, src_words, tgt_words, covered):
-    """The second pass's lexicon (_learned_lexicon) and translation model's scores
-    (TranslationModel.learn(PAIRS).leaving_out(LEFT_OUT).scores(...), None if not SCORED): the
-    block gets two functions that return them. From P.FORKED_MODEL_FROM sentences a forked
-    process learns the lexicon, sends it, then learns the model's forward direction, while this
-    one learns the backward direction, then annotates with the lexicon (a 1k pair, 16
-    alternating runs: 1.70 -> 1.62 s, against the lexicon learned here; a third process for it
-    was slower still); below, all of it here, the model only if the lexicon learned something."""
-    from .translation_model import TranslationModel, direction_scores
-    if scored and len(src_words) + len(tgt_words) >= P.FORKED_MODEL_FROM and forked.can_fork():
-        with forked.beside_each((_learned_lexicon, (pairs, left_out, covered)),
-                                (direction_scores, (pairs, left_out, src_words, tgt_words))) as (lexicon, forward):
-            backward = direction_scores(pairs, left_out, src_words, tgt_words, backward=True)
-            yield lexicon.result, lambda: (forward.result(), backward)
-    elif scored:
-        yield (lambda: _learned_lexicon(pairs, left_out, covered),
-               lambda: TranslationModel.learn(pairs).leaving_out(left_out).scores(src_words, tgt_words))
-    else:
-        yield (lambda: _learned_lexicon(pairs, left_out, covered)), (lambda: None)
+def _aligned_again(src, tgt, src_features, tgt_features, words, lexicon, lexical) -> Alignment:
+    """The second pass: the features with LEXICON's keys, and the model's scores LEXICAL."""
+    from .aligner import align_features
+    src_features = lexicon.annotate(src_features, src.texts, src.lang, "src", words[0])
+    tgt_features = lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", words[1])
+    return Alignment(src, tgt, align_features(src_features, tgt_features, lexical=lexical))
+
+
+def _aligned_twice_beside(src, tgt, src_features, tgt_features, covered) -> Alignment:
+    """align_documents' two passes on two cores. A helper process forked as the first pass
+    begins computes each sentence's words meanwhile and sends them; from the first alignment,
+    which this process sends it, it learns the lexicon (sent at once), then the model's forward
+    direction. This process learns the backward direction and annotates with the lexicon.
+    (A 1k pair, 16 alternating runs: 1.435 -> 1.345 s, against a helper forked after the first
+    pass, with the words computed here.) The helper computes what this process would: if it
+    dies, what it did not send is computed here."""
+    from .aligner import Bead, align_features
+    from .translation_model import direction_scores
+    learned: dict = {}
+
+    def once(key, make):          # in whichever process asks first
+        if key not in learned:
+            learned[key] = make()
+        return learned[key]
+
+    def words():
+        return once("words", lambda: _words(src, tgt))
+
+    def training():
+        return once("training", lambda: _training(src, tgt, [Bead(*b) for b in first_sent.value()], words()))
+
+    with forked.Later() as first_sent, \
+            forked.beside_each((words, ()), (lambda: _learned_lexicon(*training(), covered), ()),
+                               (lambda: direction_scores(*training(), *words()), ())) as (sent_words, lexicon, forward):
+        first = align_features(src_features, tgt_features)
+        first_sent.send([(b.src, b.tgt, b.confidence) for b in first])
+        learned["words"] = sent_words.result()      # read: 0.02 s, computed: 0.075 s
+        pairs, left_out = training()
+        if not _worth_learning(pairs, first):
+            return Alignment(src, tgt, first)
+        backward = direction_scores(pairs, left_out, *words(), backward=True)
+        lexicon = lexicon.result()
+        if lexicon is None:
+            return Alignment(src, tgt, first)
+        src_features = lexicon.annotate(src_features, src.texts, src.lang, "src", words()[0])
+        tgt_features = lexicon.annotate(tgt_features, tgt.texts, tgt.lang, "tgt", words()[1])
+        lexical = forward.result(), backward
+    return Alignment(src, tgt, align_features(src_features, tgt_features, lexical=lexical))
 
 
 def align_texts(src_text: str, tgt_text: str, src_lang: str | None = None, tgt_lang: str | None = None,

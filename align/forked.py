@@ -2,7 +2,8 @@
 
 The forked process (the helper) inherits the functions and their arguments (they are not
 pickled to it: that took the parent's time); only the results come back, pickled through a pipe,
-each as soon as its function is done (beside_each). Where
+each as soon as its function is done (beside_each); a value known only later is sent to it the
+same way (Later). Where
 processes cannot be forked (not Linux, one core, inside a pool's worker, other threads running),
 the function runs here first, then the block.
 
@@ -14,6 +15,7 @@ it, and a helper that died (killed, out of memory) leaves its work to this proce
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import queue
@@ -42,6 +44,56 @@ class Done:
 
     def result(self):
         return self.value
+
+
+class Later:
+    """A value this process gives a helper's calls after the fork (beside_each): a call's
+    value() waits in the helper until this process send()s it (here, value() is what was sent).
+    Used as a context, around the beside_each block."""
+
+    def __init__(self):
+        self.owner = os.getpid()
+        self.read_end = self.write_end = -1
+        self.sent = False
+
+    def __enter__(self) -> "Later":
+        self.read_end, self.write_end = os.pipe()
+        try:    # room for the value, so that send() does not wait for a helper still at work
+            fcntl.fcntl(self.write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+        except OSError:
+            pass
+        _LATER.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _LATER.remove(self)
+        for fd in (self.read_end, self.write_end):
+            if fd >= 0:
+                os.close(fd)
+        self.read_end = self.write_end = -1
+
+    def send(self, value) -> None:
+        self.value_sent, self.sent = value, True
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with os.fdopen(os.dup(self.write_end), "wb") as out:
+                out.write(_LENGTH.pack(len(payload)) + payload)
+        except BrokenPipeError:
+            pass            # the helper is gone: what it would have done is done here
+
+    def value(self):
+        if not self.sent:
+            if os.getpid() == self.owner:
+                raise RuntimeError("forked.Later: value() before send()")
+            with os.fdopen(os.dup(self.read_end), "rb") as pipe:
+                head = pipe.read(_LENGTH.size)
+                if len(head) < _LENGTH.size:     # this helper's parent is gone
+                    os._exit(1)
+                self.value_sent, self.sent = pickle.loads(pipe.read(_LENGTH.unpack(head)[0])), True
+        return self.value_sent
+
+
+_LATER: list[Later] = []   # the Laters open in this process
 
 
 @contextlib.contextmanager
@@ -86,6 +138,8 @@ def _helper(read_end: int, write_end: int, calls, blocked) -> None:
     done, then the end (os._exit: none of the parent's exit handlers or buffered output)."""
     try:
         os.close(read_end)
+        for later in _LATER:     # only the parent sends: reading, this process sees it gone
+            os.close(later.write_end)
         signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)

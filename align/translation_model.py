@@ -117,7 +117,7 @@ class _Direction:
             known_t = [w for w in wt if w in self.tgt_vocab]
             seen_s.update(known_s)
             seen_t.update(known_t)
-            a = [self.src_vocab[w] for w in known_s]
+            a = sorted(self.src_vocab[w] for w in known_s)   # summed in this order: not the set's
             b = [self.tgt_vocab[w] for w in known_t]
             if not b:
                 continue

@@ -207,3 +207,46 @@ def test_meanwhile_runs_once_in_this_process_while_the_features_are_computed(mon
         assert calls[0][1] == [None, None]
     for d in docs:
         assert d._features == serial[d.lang.code]
+
+
+def _sent_later(later):
+    return ("got", later.value())
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_a_helper_call_waits_for_a_value_sent_after_the_fork(forkable):
+    from align import forked
+    parent = document.os.getpid()
+    with forked.Later() as later, forked.beside_each((document.os.getpid, ()), (_sent_later, (later,))) as answers:
+        helper = answers[0].result()
+        assert helper != parent
+        later.send({"beads": list(range(100_000))})      # more than a pipe holds by default
+        assert answers[1].result() == ("got", {"beads": list(range(100_000))})
+        assert later.value() == {"beads": list(range(100_000))}       # here: what was sent
+    assert forked._LATER == []
+
+
+_ORPHAN = """
+import os, sys, time
+from align import forked
+with forked.Later() as later, forked.beside_each((os.getpid, ()), (later.value, ())) as answers:
+    print(answers[0].result(), flush=True)
+    os._exit(0)          # gone without sending: the helper waiting for the value must end too
+"""
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_a_helper_waiting_for_a_value_ends_when_its_parent_is_gone():
+    import subprocess
+    import sys
+    import time
+    done = subprocess.run([sys.executable, "-c", _ORPHAN], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    helper = int(done.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{helper}").exists():
+        state = Path(f"/proc/{helper}/stat").read_text().split(")")[-1].split()[0] if Path(f"/proc/{helper}/stat").exists() else "X"
+        if state in ("Z", "X"):
+            break
+        time.sleep(0.05)
+    assert not Path(f"/proc/{helper}").exists() or state in ("Z", "X"), "the helper is still waiting"

@@ -291,3 +291,29 @@ def test_learned_keys_are_those_counting_pair_by_pair_gives(monkeypatch, chunk):
     assert len(best) > 20
     assert learned.src == {s: f"d:{s}={t}" for s, (_, t, _) in best.items()}
     assert {k: c[:3] for k, c in learned.counts.items()} == {f"d:{s}={t}": (k, n_s[s], n_t[t]) for s, (_, t, k) in best.items()}
+
+
+@pytest.mark.skipif(not (EVAL / "ja-en" / "kyoto-dev").is_dir(), reason="needs ../shared/eval")
+@pytest.mark.parametrize("dies_in", ["_learned_lexicon", "direction_scores"])
+def test_a_second_pass_helper_that_dies_leaves_the_same_alignment(monkeypatch, forkable, dies_in):
+    import os
+    import signal
+    from align import api, forked, translation_model
+    if not forked.can_fork():
+        pytest.skip("processes are forked on Linux with two cores or more")
+    names = sorted(p.name for p in (EVAL / "ja-en" / "kyoto-dev" / "ja").iterdir())[:20]
+    ja, en = ("\n".join((EVAL / "ja-en" / "kyoto-dev" / side / n).read_text().strip() for n in names)
+              for side in ("ja", "en"))
+    monkeypatch.setattr(P, "FORKED_MODEL_FROM", 0)
+    expected = [(b.src, b.tgt, b.confidence, b.matched) for b in align_texts(ja, en, "ja", "en", presegmented=True).beads]
+    parent = os.getpid()
+    module = api if dies_in == "_learned_lexicon" else translation_model
+    work = getattr(module, dies_in)
+
+    def dies_there(*args, **kwargs):
+        if os.getpid() != parent:          # the helper is killed (say, out of memory) at this step
+            os.kill(os.getpid(), signal.SIGKILL)
+        return work(*args, **kwargs)
+    monkeypatch.setattr(module, dies_in, dies_there)
+    alignment = align_texts(ja, en, "ja", "en", presegmented=True)
+    assert [(b.src, b.tgt, b.confidence, b.matched) for b in alignment.beads] == expected
