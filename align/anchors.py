@@ -189,9 +189,13 @@ def acronyms(folded: str) -> list[str]:
     """Acronyms in width-folded text, as keys: ASEAN, SDGs -> a:SDG; HA/DR -> a:HA, a:DR."""
     if not _UPPER.search(folded):
         return []
-    n_letters = len(_ASCII_LETTERS.findall(folded))
-    if n_letters >= 12 and len(_UPPER.findall(folded)) > 0.6 * n_letters:
-        return []  # an all-capitals heading: its words are not acronyms
+    # an all-capitals heading (12 letters or more, over 60% capitals): its words are not
+    # acronyms. The letters are counted only where there are capitals enough (8) to make one.
+    upper = len(_UPPER.findall(folded))
+    if upper > 7:
+        n_letters = len(_ASCII_LETTERS.findall(folded))
+        if n_letters >= 12 and upper > 0.6 * n_letters:
+            return []
     out = []
     for m in ACRONYM.finditer(folded):
         a = m.group(1)

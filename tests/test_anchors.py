@@ -155,6 +155,18 @@ def test_all_capitals_heading_has_no_acronyms():
     assert en("COOPERATION IN THE REGIONAL AND INTERNATIONAL ARENA").hard == {}
 
 
+@pytest.mark.parametrize("text, found", [
+    ("ABCDEFGH ijkl", []),                 # 8 capitals of 12 letters: a heading
+    ("ABCDEFG hijkl", ["a:ABCDEFG"]),      # 7 of 12: not
+    ("ABCDEFGH ijklmn", ["a:ABCDEFGH"]),   # 8 of 14: not
+    ("ASEAN JAPAN", ["a:ASEAN", "a:JAPAN"]),   # 10 letters: too few to tell
+    ("the ASEAN summit", ["a:ASEAN"]),
+])
+def test_a_heading_is_told_by_its_share_of_capitals(text, found):
+    from align import anchors
+    assert anchors.acronyms(text) == found
+
+
 def test_roman_numerals_are_no_acronyms():
     f = en("after World War II")
     assert "a:II" not in f.hard
