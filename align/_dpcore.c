@@ -692,34 +692,29 @@ i64 keyed_sums(i64 n, const i64 *I, const i64 *C, const double *P, i64 n_rows, i
 /* ITERATIONS rounds of IBM Model 1's EM over word pairs sorted by code: code c holds RUNS[c]
  * consecutive pairs, pair k has target-word group G[k] (the words EM normalises over) and code c
  * source word SOURCE_OF[c]. PROB (n_codes, float32) holds t(target | source) in and out, TOTAL
- * (n_sources) each source word's expected count of the last round; P (n_pairs) and DENOM (n_groups)
- * are scratch. Sums in doubles in pair order, quotients in float32, as the numpy path computes them. */
+ * (n_sources) each source word's expected count of the last round; DENOM (n_groups) is scratch.
+ * Sums in doubles in pair order, quotients in float32, as the numpy path computes them (its four
+ * passes over the pairs in two here). */
 void em(i64 n_codes, const int32_t *runs, const int32_t *g, const int32_t *source_of, i64 n_groups,
-        i64 n_sources, int iterations, float *prob, double *total, float *p, double *denom)
+        i64 n_sources, int iterations, float *prob, double *total, double *denom)
 {
     for (int it = 0; it < iterations; it++) {
-        i64 k = 0;
-        for (i64 c = 0; c < n_codes; c++)           /* p = repeat(prob, runs) */
-            for (int32_t r = 0; r < runs[c]; r++)
-                p[k++] = prob[c];
-        i64 n_pairs = k;
         for (i64 q = 0; q < n_groups; q++)
             denom[q] = 0.0;
-        for (k = 0; k < n_pairs; k++)               /* E: each source word's share of a target word */
-            denom[g[k]] += (double)p[k];
-        for (k = 0; k < n_pairs; k++)
-            p[k] = p[k] / (float)denom[g[k]];
-        k = 0;
-        for (i64 c = 0; c < n_codes; c++) {         /* the shares of each code summed */
-            double sum = 0.0;
+        i64 k = 0;
+        for (i64 c = 0; c < n_codes; c++)           /* E: the sums each share is taken of */
             for (int32_t r = 0; r < runs[c]; r++)
-                sum += (double)p[k++];
-            prob[c] = (float)sum;
-        }
+                denom[g[k++]] += (double)prob[c];
         for (i64 s = 0; s < n_sources; s++)
             total[s] = 0.0;
-        for (i64 c = 0; c < n_codes; c++)           /* M */
-            total[source_of[c]] += (double)prob[c];
+        k = 0;
+        for (i64 c = 0; c < n_codes; c++) {         /* each source word's shares of a code summed */
+            double sum = 0.0;
+            for (int32_t r = 0; r < runs[c]; r++)
+                sum += (double)(prob[c] / (float)denom[g[k++]]);
+            prob[c] = (float)sum;
+            total[source_of[c]] += (double)prob[c];  /* M */
+        }
         for (i64 c = 0; c < n_codes; c++)
             prob[c] = prob[c] / (float)total[source_of[c]];
     }

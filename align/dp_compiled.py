@@ -58,7 +58,7 @@ class _CostInput(ctypes.Structure):
 
 _lib.pair_gains.argtypes = [_i64] + [_p] * 11
 _lib.pair_gains.restype = None
-_lib.em.argtypes = [_i64, _p, _p, _p, _i64, _i64, _int, _p, _p, _p, _p]
+_lib.em.argtypes = [_i64, _p, _p, _p, _i64, _i64, _int, _p, _p, _p]
 _lib.em.restype = None
 _lib.keyed_sums.argtypes = [_i64, _p, _p, _p, _i64, _i64, _p, _p, _p, _p, _p, _p]
 _lib.keyed_sums.restype = _i64
@@ -218,10 +218,9 @@ def em(runs, g, source_of, n_groups: int, n_sources: int, iterations: int, prob)
     runs, g, source_of = _c(runs, np.int32), _c(g, np.int32), _c(source_of, np.int32)
     assert prob.dtype == np.float32 and prob.flags.c_contiguous
     total = np.zeros(n_sources)
-    p = np.empty(int(runs.sum(dtype=np.int64)), dtype=np.float32)
     denom = np.empty(max(1, n_groups))
     _lib.em(len(runs), runs.ctypes.data, g.ctypes.data, source_of.ctypes.data, n_groups, n_sources, iterations,
-            prob.ctypes.data, total.ctypes.data, p.ctypes.data, denom.ctypes.data)
+            prob.ctypes.data, total.ctypes.data, denom.ctypes.data)
     return total
 
 
