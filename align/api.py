@@ -73,7 +73,8 @@ def align_documents(src: Document, tgt: Document, length_only: bool = False, lex
 
 
 def _import_aligner() -> None:
-    from . import aligner, cognates, lexicon, translation_model  # noqa: F401
+    from . import aligner, cognates, dp, lexicon, translation_model  # noqa: F401
+    dp._compiled()    # the C core's library loaded (10 ms) once, not in each forked process
 
 
 def _words(src: Document, tgt: Document) -> tuple[list[set], list[set]]:

@@ -153,23 +153,22 @@ def _side_by_side(todo: list[Document], meanwhile=_nothing) -> None:
     the others, then that document's chunks from its end, until they meet (both cores busy to
     the end, whatever each language costs a sentence); it sends back what its chunks' language
     kept for words()."""
-    import multiprocessing
     here = max(todo, key=lambda d: (d.lang.remembers_words, len(d.sentences)))
     away = [d for d in todo if d is not here]
     n = len(here.sentences)
     chunks = [(k, min(k + SIDE_BY_SIDE_CHUNK, n)) for k in range(0, n, SIDE_BY_SIDE_CHUNK)]
     # the next chunk from the start (this process's) and from the end (the forked one's)
-    ends = multiprocessing.get_context("fork").Array("q", [0, len(chunks) - 1])
     shared: dict = {}
-    with gcpause.paused(), forked.beside(_documents_features, away, here, chunks, ends) as theirs:
+    with forked.SharedCounters([0, len(chunks) - 1]) as ends, gcpause.paused(), \
+            forked.beside(_documents_features, away, here, chunks, ends) as theirs:
         meanwhile()   # the forked process takes more chunks meanwhile
         mine = {}
         while True:
-            with ends.get_lock():
-                k = ends[0]
-                if k > ends[1]:
+            with ends.held() as next_chunk:     # [from the start, from the end]
+                k = next_chunk[0]
+                if k > next_chunk[1]:
                     break
-                ends[0] = k + 1
+                next_chunk[0] = k + 1
             start, end = chunks[k]
             mine[k] = _features_of(here.lang.code, here.sentences[start:end], shared)
         away_packed, chunks_packed, words = theirs.result()
@@ -194,11 +193,11 @@ def _documents_features(away: list[Document], here: Document, chunks, ends):
     Language.keeps_words = True    # but the other process will for HERE's sentences
     chunks_packed, texts = {}, []
     while True:
-        with ends.get_lock():
-            k = ends[1]
-            if k < ends[0]:
+        with ends.held() as next_chunk:
+            k = next_chunk[1]
+            if k < next_chunk[0]:
                 break
-            ends[1] = k - 1
+            next_chunk[1] = k - 1
         start, end = chunks[k]
         chunks_packed[k] = _pack(_features_of(here.lang.code, here.sentences[start:end]))
         texts.extend(s.text for s in here.sentences[start:end])

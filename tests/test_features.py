@@ -250,3 +250,21 @@ def test_a_helper_waiting_for_a_value_ends_when_its_parent_is_gone():
             break
         time.sleep(0.05)
     assert not Path(f"/proc/{helper}").exists() or state in ("Z", "X"), "the helper is still waiting"
+
+
+def _take_all(counters, n):
+    for _ in range(n):
+        with counters.held() as values:
+            values[0] += 1
+    return "done"
+
+
+@pytest.mark.skipif(not document._can_fork(), reason="processes are forked on Linux with two cores or more")
+def test_shared_counters_are_changed_by_both_processes_under_one_lock(forkable):
+    from align import forked
+    with forked.SharedCounters([0, 7]) as counters:
+        with forked.beside(_take_all, counters, 2000) as theirs:
+            _take_all(counters, 2000)
+            assert theirs.result() == "done"
+        with counters.held() as values:
+            assert values == [4000, 7]      # no increment lost between the two
