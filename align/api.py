@@ -92,8 +92,8 @@ def _training(src: Document, tgt: Document, first, words):
 
 
 def _worth_learning(pairs, first) -> bool:
-    """Too few pairs to learn from (words co-occur by chance), or a first pass sure of every
-    bead: no second pass."""
+    """Whether a second pass is worth learning for: not from too few pairs (their words
+    co-occur by chance), nor after a first pass sure of every bead."""
     return len(pairs) >= P.LEXICON_MIN_BEADS and not all(b.confidence >= P.LEXICON_MIN_CONFIDENCE for b in first)
 
 
