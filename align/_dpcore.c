@@ -656,23 +656,26 @@ void combinations(i64 n_pairs, const i64 *la, const i64 *lb, const i64 *A, const
  * over each one's entries, in entry order, into SUM (numpy's unique and bincount): a stable
  * counting sort by c, then by i, through ORDER and TMP (N) and COUNT (max(N_ROWS, N_COLS) + 1).
  * Returns how many there are. */
+/* OUT = the indices IN[0 .. N-1] (IN NULL: 0 .. N-1) stably sorted by KEY[index], each key
+ * below N_KEYS; COUNT (N_KEYS + 1) is scratch. */
+static void counting_sort(i64 n, const i64 *key, const i64 *in, i64 n_keys, i64 *count, i64 *out)
+{
+    memset(count, 0, (n_keys + 1) * sizeof(i64));
+    for (i64 k = 0; k < n; k++)
+        count[key[k] + 1]++;
+    for (i64 v = 0; v < n_keys; v++)
+        count[v + 1] += count[v];
+    for (i64 m = 0; m < n; m++) {
+        i64 k = in ? in[m] : m;
+        out[count[key[k]]++] = k;
+    }
+}
+
 i64 keyed_sums(i64 n, const i64 *I, const i64 *C, const double *P, i64 n_rows, i64 n_cols,
                i64 *u_i, i64 *u_c, double *sum, i64 *order, i64 *tmp, i64 *count)
 {
-    memset(count, 0, (n_cols + 1) * sizeof(i64));
-    for (i64 k = 0; k < n; k++)
-        count[C[k] + 1]++;
-    for (i64 c = 0; c < n_cols; c++)
-        count[c + 1] += count[c];
-    for (i64 k = 0; k < n; k++)
-        tmp[count[C[k]]++] = k;
-    memset(count, 0, (n_rows + 1) * sizeof(i64));
-    for (i64 k = 0; k < n; k++)
-        count[I[k] + 1]++;
-    for (i64 i = 0; i < n_rows; i++)
-        count[i + 1] += count[i];
-    for (i64 m = 0; m < n; m++)
-        order[count[I[tmp[m]]]++] = tmp[m];
+    counting_sort(n, C, NULL, n_cols, count, tmp);
+    counting_sort(n, I, tmp, n_rows, count, order);
     i64 out = -1;
     for (i64 m = 0; m < n; m++) {
         i64 k = order[m];
