@@ -588,3 +588,29 @@ def test_the_command_ends_with_all_its_output_written_and_its_exit_code(run_cli,
     assert done.stdout == out and out.count("\n") > 50
     bad = run_aligntm("align", corpus_dir / "ja.txt", corpus_dir / "missing.txt")
     assert bad.returncode == 2 and bad.stderr.startswith("aligntm:") and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["align", "a.txt", "b.txt", "-o", "x.tsv", "--tmx", "x.tmx", "-s", "ja"],
+    ["align", "a.txt", "b.txt", "c.txt", "--pivot", "en", "--format", "jsonl"],
+    ["batch", "s", "t", "o", "-j", "2", "-q"],
+    ["score", "g", "t", "--json"],
+    ["segment", "f.txt", "--clauses", "-l", "ja"],
+])
+def test_a_command_s_own_parser_reads_its_arguments_as_the_full_one(argv):
+    from align import cli
+    assert vars(cli.build_parser(argv[0]).parse_args(argv)) == vars(cli.build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("command", ["segment", "align", "batch", "score"])
+def test_a_command_s_own_parser_has_the_full_one_s_help_and_errors(command, capsys, monkeypatch):
+    from align import cli
+    assert command in cli.OWN_COMMANDS
+    monkeypatch.setenv("COLUMNS", "100")
+    for argv in ([command, "--help"], [command], [command, "x", "y", "z", "w", "--bogus"]):
+        seen = []
+        for parser in (cli.build_parser(), cli.build_parser(command)):
+            with pytest.raises(SystemExit) as exit:
+                parser.parse_args(argv)
+            seen.append((exit.value.code, capsys.readouterr()))
+        assert seen[0] == seen[1] and (seen[0][1].out or seen[0][1].err)
