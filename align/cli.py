@@ -44,16 +44,77 @@ def _add_lang_options(p: argparse.ArgumentParser) -> None:
                         "learns them from all its documents, align from a pair of 200+ sentences)")
 
 
-# The commands defined here; the packages' own (tm, qa, corpus, review) register theirs.
-OWN_COMMANDS = ("segment", "align", "batch", "score")
+def _segment_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="document: text (UTF-8, UTF-16 with BOM, Shift_JIS), PDF, DOCX or HTML")
+    p.add_argument("-l", "--lang", help=LANGUAGE_HELP)
+    p.add_argument("--clauses", action="store_true",
+                   help="mark the optional clause split points of Japanese sentences with ' | '")
+
+
+def _align_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("src", help="source document: text, PDF, DOCX or HTML (recognised from its content)")
+    p.add_argument("tgt", help="target document (its translation), in any of the same formats")
+    p.add_argument("third", nargs="?", help="a third translation (aligned through --pivot)")
+    _add_lang_options(p)
+    p.add_argument("--third-lang", metavar="LANG", help="language of the third document (default: detected)")
+    p.add_argument("--third-locale", metavar="CODE", help="xml:lang of the third document in TMX")
+    p.add_argument("--pivot", metavar="LANG",
+                   help="with three documents: the language every other one is aligned with "
+                        "(default: en); it is the TMX's srclang")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="output file (default: stdout); with three documents a name containing {pair}, "
+                        "e.g. out/js.{pair}.tsv, gets one file per pair (ja-en, lo-en, and ja-lo through "
+                        "the pivot)")
+    p.add_argument("--format", choices=sorted(formats.FORMATS), default=None,
+                   help="output format (default: from the -o extension, else tsv)")
+    p.add_argument("--tmx", metavar="FILE", help="also write a TMX 1.4b translation memory")
+
+
+def _batch_arguments(p: argparse.ArgumentParser) -> None:
+    for directory in ("src_dir", "tgt_dir", "out_dir"):
+        p.add_argument(directory)
+    _add_lang_options(p)
+    p.add_argument("--format", choices=sorted(formats.FORMATS), default="beads", help="output format (default: beads)")
+    p.add_argument("--tmx", metavar="FILE", help="also write one TMX with the units of all documents")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _score_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("gold")
+    p.add_argument("test")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+# The commands defined here (the packages' own, tm, qa, corpus and review, register theirs): the
+# parser's settings and its arguments; cmd_NAME runs the command.
+OWN_COMMANDS = {
+    "segment": (dict(help="print one sentence per line",
+                     description="Read a document (text as extracted from a PDF, or a PDF, DOCX or HTML file, "
+                                 "recognised from its content) and print one sentence per line."),
+                _segment_arguments),
+    "align": (dict(help="align two documents (or three through a pivot)", epilog=EPILOG_ALIGN,
+                   formatter_class=argparse.RawDescriptionHelpFormatter,
+                   description="Align SRC with its translation TGT and write the sentence pairs. With a third "
+                               "document, every document is aligned with the --pivot language's document and "
+                               "one TMX holds all languages of each unit."),
+              _align_arguments),
+    "batch": (dict(help="align every pair of same-named files in two directories",
+                   description="Align SRC_DIR/NAME with TGT_DIR/NAME for every NAME found in both and write "
+                               "OUT_DIR/NAME (beads by default, the layout `aligntm score` reads); the output of "
+                               "a PDF, DOCX or HTML file is NAME.FORMAT (statement.pdf.jsonl)."),
+              _batch_arguments),
+    "score": (dict(help="score alignments against gold (strict/lax P, R, F1)",
+                   description="Score test beads against gold beads, Text+Berg style (as vecalign and bertalign): "
+                               "strict and lax precision, recall and F1, and counts per bead type. GOLD and TEST "
+                               "are two bead files or two directories of same-named files."),
+              _score_arguments),
+}
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or (COMMAND, one of OWN_COMMANDS) of that one alone: all of
     them took 30 ms of every run to build, and `aligntm align ...` reads only its own."""
-    def wanted(name: str) -> bool:
-        return command is None or name == command
-
     parser = argparse.ArgumentParser(
         prog="aligntm",
         description="Align a document with its translation sentence by sentence (Japanese, English, Lao; "
@@ -61,68 +122,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aligntm {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-
-    if wanted("segment"):
-        p = sub.add_parser("segment", help="print one sentence per line",
-                           description="Read a document (text as extracted from a PDF, or a PDF, DOCX or HTML file, "
-                                       "recognised from its content) and print one sentence per line.")
-        p.add_argument("file", help="document: text (UTF-8, UTF-16 with BOM, Shift_JIS), PDF, DOCX or HTML")
-        p.add_argument("-l", "--lang", help=LANGUAGE_HELP)
-        p.add_argument("--clauses", action="store_true",
-                       help="mark the optional clause split points of Japanese sentences with ' | '")
-        p.set_defaults(func=cmd_segment)
-
-    if wanted("align"):
-        p = sub.add_parser("align", help="align two documents (or three through a pivot)", epilog=EPILOG_ALIGN,
-                           formatter_class=argparse.RawDescriptionHelpFormatter,
-                           description="Align SRC with its translation TGT and write the sentence pairs. With a "
-                                       "third document, every document is aligned with the --pivot language's "
-                                       "document and one TMX holds all languages of each unit.")
-        p.add_argument("src", help="source document: text, PDF, DOCX or HTML (recognised from its content)")
-        p.add_argument("tgt", help="target document (its translation), in any of the same formats")
-        p.add_argument("third", nargs="?", help="a third translation (aligned through --pivot)")
-        _add_lang_options(p)
-        p.add_argument("--third-lang", metavar="LANG", help="language of the third document (default: detected)")
-        p.add_argument("--third-locale", metavar="CODE", help="xml:lang of the third document in TMX")
-        p.add_argument("--pivot", metavar="LANG",
-                       help="with three documents: the language every other one is aligned with "
-                            "(default: en); it is the TMX's srclang")
-        p.add_argument("-o", "--output", metavar="FILE",
-                       help="output file (default: stdout); with three documents a name containing {pair}, "
-                            "e.g. out/js.{pair}.tsv, gets one file per pair (ja-en, lo-en, and ja-lo through "
-                            "the pivot)")
-        p.add_argument("--format", choices=sorted(formats.FORMATS), default=None,
-                       help="output format (default: from the -o extension, else tsv)")
-        p.add_argument("--tmx", metavar="FILE", help="also write a TMX 1.4b translation memory")
-        p.set_defaults(func=cmd_align)
-
-    if wanted("batch"):
-        p = sub.add_parser("batch", help="align every pair of same-named files in two directories",
-                           description="Align SRC_DIR/NAME with TGT_DIR/NAME for every NAME found in both and "
-                                       "write OUT_DIR/NAME (beads by default, the layout `aligntm score` reads); "
-                                       "the output of a PDF, DOCX or HTML file is NAME.FORMAT (statement.pdf.jsonl).")
-        p.add_argument("src_dir")
-        p.add_argument("tgt_dir")
-        p.add_argument("out_dir")
-        _add_lang_options(p)
-        p.add_argument("--format", choices=sorted(formats.FORMATS), default="beads",
-                       help="output format (default: beads)")
-        p.add_argument("--tmx", metavar="FILE", help="also write one TMX with the units of all documents")
-        p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                       help="worker processes (default: all cores)")
-        p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-        p.set_defaults(func=cmd_batch)
-
-    if wanted("score"):
-        p = sub.add_parser("score", help="score alignments against gold (strict/lax P, R, F1)",
-                           description="Score test beads against gold beads, Text+Berg style (as vecalign and "
-                                       "bertalign): strict and lax precision, recall and F1, and counts per bead type. "
-                                       "GOLD and TEST are two bead files or two directories of same-named files.")
-        p.add_argument("gold")
-        p.add_argument("test")
-        p.add_argument("--json", action="store_true", help="print the figures as JSON")
-        p.set_defaults(func=cmd_score)
-
+    for name, (settings, arguments) in OWN_COMMANDS.items():
+        if command in (None, name):
+            p = sub.add_parser(name, **settings)
+            arguments(p)
+            p.set_defaults(func=globals()[f"cmd_{name}"])   # looked up now: defined below
     if command is not None:
         return parser
     # subcommands that live with their packages: translation memories, QA reports, corpora
