@@ -76,16 +76,6 @@ def training_pairs_sample(pairs: list, limit: int = P.LEXICON_MAX_BEADS) -> list
 LEARN_CHUNK = 1000
 
 
-def _known(sides: list[frozenset], ids: dict) -> tuple[np.ndarray, np.ndarray]:
-    """The ids of the words of SIDES that IDS numbers, side after side, and how many each side has."""
-    counts = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
-    flat = np.fromiter(map(ids.get, itertools.chain.from_iterable(sides), itertools.repeat(-1)),
-                       dtype=np.int64, count=int(counts.sum()))
-    owner = np.repeat(np.arange(len(sides)), counts)
-    known = flat >= 0
-    return flat[known], np.bincount(owner[known], minlength=len(sides))
-
-
 class Lexicon:
     """Source word -> key, target word -> keys, and how many training sentences hold each key."""
 
@@ -133,7 +123,7 @@ class Lexicon:
         # every (source word, target word) of every pair at once, sorted by code (a loop over
         # the pairs took 0.1 s of a 1k pair); a pair holds each word once, so a code's count is
         # the number of pairs holding both words
-        from .translation_model import _combinations
+        from .translation_model import _combinations, _known
         codes = []
         for k in range(0, len(pairs), LEARN_CHUNK):   # in chunks: _combinations' temporaries bounded
             chunk = pairs[k:k + LEARN_CHUNK]

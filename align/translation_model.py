@@ -352,7 +352,7 @@ def _combinations(la: np.ndarray, lb: np.ndarray, A: np.ndarray, B: np.ndarray, 
     left are into arrays of B's size, far smaller (EM 1.8x faster than in pair order). LA, LB:
     the words of each pair's sides in A and B. Made in about 20 bytes a combination, with index
     arithmetic over all pairs at once and code and g sorted as one key (or in C, with a radix
-    sort: a 1k pair's 540,000 in 28 -> 8 ms)."""
+    sort: a 1k pair's 540,000 in 28 -> 16-24 ms)."""
     from . import dp
     compiled = dp._compiled()
     if compiled is not None and len(A) and len(B) and (int(A.max()) * n_t + int(B.max()) + 1) * len(B) < 2 ** 63:
@@ -396,24 +396,27 @@ def _keyed_sums(i: np.ndarray, c: np.ndarray, p: np.ndarray, n_rows: int, n_cols
 
 def _vocabulary(sides: list[frozenset]) -> tuple[dict, np.ndarray, np.ndarray, np.ndarray]:
     """The words of two SIDES or more, numbered in sorted order (the vocabulary), how many sides
-    hold each, and the vocabulary ids of each side's words (in its set's order; words seen once
-    left out), side after side, with how many each side has. Looked up at C speed (map, numpy):
-    with Counter updates and a list per side, a 1k pair's 1,000 pairs took 31 ms a direction, 22
-    so."""
+    hold each, and _known(SIDES, the vocabulary). Counted at C speed (dict.fromkeys, map,
+    numpy): with Counter updates and a list per side, a 1k pair's 1,000 pairs took 31 ms a
+    direction, 22 so."""
     flat = list(itertools.chain.from_iterable(sides))
     index = dict(zip(dict.fromkeys(flat), itertools.count()))   # each word's first place
-    ids = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
-    held = np.bincount(ids, minlength=len(index))
-    words = list(index)
-    vocab = {w: k for k, w in enumerate(sorted(itertools.compress(words, (held >= 2).tolist())))}
-    to_vocab = np.fromiter(map(vocab.get, words, itertools.repeat(-1)), dtype=np.int64, count=len(words))
-    in_vocab = to_vocab >= 0
-    count = np.zeros(len(vocab), dtype=np.int64)
-    count[to_vocab[in_vocab]] = held[in_vocab]
-    side_ids = to_vocab[ids]
-    owner = np.repeat(np.arange(len(sides)), np.fromiter(map(len, sides), dtype=np.int64, count=len(sides)))
-    known = side_ids >= 0
-    return vocab, count, side_ids[known], np.bincount(owner[known], minlength=len(sides))
+    held = np.bincount(np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat)),
+                       minlength=len(index))
+    vocab = {w: k for k, w in enumerate(sorted(itertools.compress(index, (held >= 2).tolist())))}
+    count = held[np.fromiter(map(index.__getitem__, vocab), dtype=np.int64, count=len(vocab))]
+    return (vocab, count, *_known(sides, vocab))
+
+
+def _known(sides: list[frozenset], ids: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The ids of the words of SIDES that IDS numbers (in each set's order), side after side, and
+    how many each side has."""
+    counts = np.fromiter(map(len, sides), dtype=np.int64, count=len(sides))
+    flat = np.fromiter(map(ids.get, itertools.chain.from_iterable(sides), itertools.repeat(-1)),
+                       dtype=np.int64, count=int(counts.sum()))
+    owner = np.repeat(np.arange(len(sides)), counts)
+    known = flat >= 0
+    return flat[known], np.bincount(owner[known], minlength=len(sides))
 
 
 def _occurrences(sentences: list[set], vocab: dict) -> tuple[np.ndarray, np.ndarray]:
