@@ -24,6 +24,20 @@ __getattr__ = lazy_exports(__name__, {
 })
 
 
+def run() -> None:
+    """The `aligntm` command. Its modules are loaded here, where a Ctrl-C (the user gave up on a
+    slow start) can be answered in one line instead of a traceback from inside an import."""
+    try:
+        from .cli import run as command
+    except KeyboardInterrupt:
+        import os
+        import sys
+        print("aligntm: interrupted", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(130)
+    command()
+
+
 def segment_file(path, lang: str | None = None):
     """Sentences of the file at PATH (normalised and segmented)."""
     from .document import load_document

@@ -201,6 +201,7 @@ def cmd_align(args) -> int:
         n = write_tmx(alignment, args.tmx, args.src_locale, args.tgt_locale) if args.tmx else 0
         if args.output:
             formats.write(alignment, args.output, fmt)
+            _finishing()         # (the pairs on stdout instead stay interruptible: a pager may hold them)
     if not args.output:
         formats.write_stream(alignment, sys.stdout, fmt)
     if args.tmx:
@@ -245,6 +246,7 @@ def _align_three(args) -> int:
                 if option:
                     locales[lang] = option
             n = write_multilingual_tmx(multi, args.tmx, locales)
+        _finishing()
     if args.tmx:
         print(f"aligntm: wrote {n} translation units ({', '.join(docs)}; pivot {pivot}) to {args.tmx}",
               file=sys.stderr)
@@ -292,6 +294,24 @@ def cmd_score(args) -> int:
     for t, row in total.as_dict()["bead_types"].items():
         print(f"{t:10s} {row['gold']:7d} {row['test']:7d} {row['correct']:8d}")
     return 0
+
+
+# Set by run(): this process ends when main() returns, so a command may hold signals to its end.
+_ENDS_WITH_MAIN = False
+
+
+def _hold_signals() -> None:
+    import signal
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _finishing() -> None:
+    """Called when all that is left of a command is putting its output files in place: from here
+    SIGINT and SIGTERM wait until the process ends, and so are dropped. A signal then could leave
+    one output of two, or end with "interrupted" a run whose outputs are all there. Only in the
+    `aligntm` process; a library's caller keeps its own signals."""
+    if _ENDS_WITH_MAIN:
+        _hold_signals()
 
 
 class Terminated(BaseException):
@@ -373,10 +393,22 @@ def run() -> None:
     """The `aligntm` command: main(), then, once its exit handlers have run and its output is
     flushed, the end of the process without tearing the interpreter down object by object (0.1 s
     of a 1k pair's 1.8 s went into freeing the documents' features one at a time)."""
-    code = main()
+    global _ENDS_WITH_MAIN
+    _ENDS_WITH_MAIN = True
+    import signal
+    code = None
+    try:
+        code = main()
+        _hold_signals()          # main's work is done: a signal from here on changes nothing
+    except (KeyboardInterrupt, Terminated) as e:   # it came as main returned
+        _hold_signals()
+        code = _failure(e) if code is None else code
     import atexit
     import threading
-    if threading.active_count() > 1:     # a thread still at work: let Python wait for it
+    if threading.active_count() > 1:     # a thread still at work: let Python wait for it, and
+        for signum in (signal.SIGINT, signal.SIGTERM):   # a signal end the wait as it ends a program
+            signal.signal(signum, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
         sys.exit(code)
     atexit._run_exitfuncs()
     try:

@@ -614,3 +614,17 @@ def test_a_command_s_own_parser_has_the_full_one_s_help_and_errors(command, caps
                 parser.parse_args(argv)
             seen.append((exit.value.code, capsys.readouterr()))
         assert seen[0] == seen[1] and (seen[0][1].out or seen[0][1].err)
+
+
+def test_the_installed_aligntm_script_runs_a_command(corpus_dir, tmp_path):
+    # the console script pip wrote from pyproject's [project.scripts] entry (align:run)
+    import subprocess
+    import sys
+    script = Path(sys.executable).parent / "aligntm"
+    if not script.exists():
+        pytest.skip("aligntm is not installed beside this Python (pip install -e .)")
+    done = subprocess.run([script, "align", corpus_dir / "ja.txt", corpus_dir / "en.txt", "--tmx",
+                           tmp_path / "out.tmx", "-o", tmp_path / "out.tsv"], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("aligntm: wrote ") and (tmp_path / "out.tsv").read_text().count("\n") > 50

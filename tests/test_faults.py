@@ -274,6 +274,94 @@ def test_a_signal_that_a_library_s_cleanup_error_hides_still_ends_in_one_line(mo
     assert capsys.readouterr().err == message
 
 
+# A signal sent at a chosen moment of `aligntm align -o --tmx`, from inside the process: while its
+# two outputs are being renamed into place, or just after main() has returned
+_SIGNAL_AT = """
+import os, signal, sys
+from align import cli, textio
+at, signum = sys.argv[1], getattr(signal, sys.argv[2])
+if at == "rename":
+    rename = textio._rename
+    def _rename(tmp, final):
+        rename(tmp, final)
+        os.kill(os.getpid(), signum)
+    textio._rename = _rename
+else:
+    main = cli.main
+    def _main():
+        code = main()
+        os.kill(os.getpid(), signum)
+        return code
+    cli.main = _main
+sys.argv = ["aligntm"] + sys.argv[3:]
+cli.run()
+"""
+
+
+@pytest.mark.parametrize("at", ["rename", "after-main"])
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_a_signal_once_the_outputs_are_being_put_in_place_leaves_them_all_and_exit_0(corpus_dir, tmp_path, at,
+                                                                                       signal_name):
+    # the signal came between the renames (only the TMX was left), or after main() had returned (a
+    # traceback from the interpreter's exit, once in CI): from the first rename on, the run is done
+    import re
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _SIGNAL_AT, at, signal_name, "align", corpus_dir / "ja.txt",
+                           corpus_dir / "en.txt", "-o", tmp_path / "out.tsv", "--tmx", tmp_path / "out.tmx"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(rf"aligntm: wrote \d+ translation units to {re.escape(str(tmp_path / 'out.tmx'))}\n",
+                        done.stderr), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tmx", "out.tsv"]
+    assert (tmp_path / "out.tsv").read_text(encoding="utf-8").count("\n") > 50
+
+
+def test_ctrl_c_while_the_command_s_modules_load_ends_in_one_line():
+    # the `aligntm` script's entry is align.run, which loads the CLI; a Ctrl-C during that import
+    # had printed a traceback
+    import subprocess
+    import sys
+    script = """
+import sys
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "align.cli":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, Interrupting())
+sys.argv = ["aligntm", "--help"]
+from align import run
+run()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "aligntm: interrupted\n")
+
+
+@pytest.mark.parametrize("signal_name, answer", [("SIGINT", (130, "aligntm: interrupted\n")),
+                                                 ("SIGTERM", (143, "aligntm: terminated\n"))])
+def test_a_signal_as_main_returns_its_pairs_on_stdout_ends_in_one_line(corpus_dir, signal_name, answer):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _SIGNAL_AT, "after-main", signal_name, "align",
+                           corpus_dir / "ja.txt", corpus_dir / "en.txt", "--format", "jsonl"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert (done.returncode, done.stderr) == answer
+
+
+def test_signals_are_held_only_in_the_aligntm_process(monkeypatch):
+    # main() called from Python (a library's caller, these tests) must keep its signals
+    import signal
+    from align import cli
+    monkeypatch.setattr(cli, "_ENDS_WITH_MAIN", False)
+    try:
+        cli._finishing()
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, set()) & {signal.SIGINT, signal.SIGTERM}
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    assert not held
+
+
 @pytest.mark.parametrize("copies, delay", [(12, 0.6), (12, 1.2), (12, 1.8), (50, 0.8), (50, 1.6)])
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_a_signal_to_the_process_group_while_helpers_work_ends_everything_cleanly(corpus_dir, tmp_path, copies, delay,
