@@ -5,12 +5,12 @@ import os
 from bisect import bisect_left
 import sys
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from contextlib import ExitStack
 from pathlib import Path
 
 from tqdm import tqdm
 
-from . import formats
+from . import formats, forked
 from . import params as P
 from .api import align_documents, align_files
 from .errors import InputError
@@ -49,12 +49,13 @@ def output_name(name: str, fmt: str) -> str:
     return f"{name}.{fmt}" if name.lower().endswith(DOCUMENT_SUFFIXES) else name
 
 
-def _quiet_worker() -> None:
-    # Ctrl-C reaches the whole process group: the main process stops the pool and says so in one
-    # line; the workers must not each print a traceback
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the pool stops its workers with SIGTERM
+class _Bar(tqdm):
+    monitor_interval = 0   # no monitor thread: workers are forked while the bar runs
+
+
+def _lost(job):
+    """The answer for a document whose worker process died at it (killed, out of memory)."""
+    return job[0], None, "its worker process died (killed, or out of memory?)"
 
 
 def _learn(job):
@@ -144,25 +145,28 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
     two_passes = lexicon and not length_only
 
     from tm.tmx import TmxWriter, alignment_units
-    tmx = pool = None
-    bar = tqdm(total=len(work), unit="doc",
+    tmx = None
+    bar = _Bar(total=len(work), unit="doc",
                disable=progress is False or (progress is None and not sys.stderr.isatty()),
                file=sys.stderr, desc="aligning")
+    # the documents are aligned in JOBS forked workers (forked.mapped); those of the second pass
+    # are forked once the lexicon is learned, and inherit it. Whatever ends a block (Ctrl-C,
+    # SIGTERM, an error) kills its workers
+    blocks = ExitStack()      # the workers whose results are written as they come
     try:
-        if jobs > 1:
-            pool = get_context("spawn" if sys.platform == "darwin" else "fork").Pool(jobs, initializer=_quiet_worker)
         if two_passes:
             bar.set_description("learning a lexicon")
             first, pairs, kept, where = {}, [], 0, {}
-            for name, alignment, error, found, disputed in (pool.imap(_learn, work, chunksize=1) if pool else map(_learn, work)):
-                first[name] = (name, alignment, error)
-                where[name] = (len(pairs), disputed)
-                pairs.extend(found)
-                bar.update(1)
-                if alignment is not None and alignment.src._features is not None:
-                    kept += len(alignment.src.sentences) + len(alignment.tgt.sentences)
-                    if kept > P.LEXICON_KEEP_SENTENCES:  # bounded memory: pass 2 computes them again
-                        alignment.src._features = alignment.tgt._features = None
+            with forked.mapped(_learn, work, jobs, lost=lambda job: _lost(job) + ([], [])) as learnt:
+                for name, alignment, error, found, disputed in learnt:
+                    first[name] = (name, alignment, error)
+                    where[name] = (len(pairs), disputed)
+                    pairs.extend(found)
+                    bar.update(1)
+                    if alignment is not None and alignment.src._features is not None:
+                        kept += len(alignment.src.sentences) + len(alignment.tgt.sentences)
+                        if kept > P.LEXICON_KEEP_SENTENCES:  # bounded memory: pass 2 computes them again
+                            alignment.src._features = alignment.tgt._features = None
             # too few sure pairs (one short document): words would pair by chance
             sample = training_pairs_sample(range(len(pairs)))
             learned = Lexicon.learn([pairs[k] for k in sample]) if len(pairs) >= P.LEXICON_MIN_BEADS else Lexicon({}, {}, {})
@@ -175,15 +179,13 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
             bar.total = len(work) + len(again)
             bar.set_description("aligning again")
             redone = {}
-            # the lexicon (and its translation model, megabytes for a large batch) is pickled once
-            # per chunk of tasks, not once per document
-            chunk = max(1, len(again) // (4 * jobs))
-            for r in (pool.imap(_again, again, chunksize=chunk) if pool else map(_again, again)):
-                redone[r[0]] = r
-                bar.update(1)
+            with forked.mapped(_again, again, jobs, lost=lambda task: _lost(task[0])) as aligned:
+                for r in aligned:
+                    redone[r[0]] = r
+                    bar.update(1)
             results = (redone.get(job[0]) or _without_features(first[job[0]]) for job in work)
         else:
-            results = pool.imap(_work, work, chunksize=1) if pool else map(_work, work)
+            results = blocks.enter_context(forked.mapped(_work, work, jobs, lost=_lost))
         for name, alignment, error in results:
             if not two_passes:
                 bar.update(1)
@@ -198,12 +200,9 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
                                                        tgt_locale or alignment.tgt.lang.locale, document=name):
                     tmx.add(segments, props)
             result.aligned.append(name)
-        if pool:
-            pool.close()
-            pool.join()
+        blocks.close()
     except BaseException:
-        if pool:
-            pool.terminate()
+        blocks.close()
         if tmx is not None:
             tmx.__exit__(*sys.exc_info())
             tmx = None

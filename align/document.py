@@ -128,16 +128,14 @@ def prepare_features(documents: list[Document], meanwhile=None) -> None:
     pieces = [(n, k) for n, d in enumerate(todo) for k in range(0, len(d.sentences), FEATURE_PIECE)]
     _FORKED_DOCUMENTS[:] = todo
     try:
-        with gcpause.paused(), forked.pool(workers) as pool:
-            futures = [pool.submit(_piece_features, n, k) for n, k in pieces]
+        with gcpause.paused(), forked.mapped(_piece_features, pieces, workers) as packed_pieces:
             meanwhile()
             shared: dict = {}
             for d in todo:
                 d._features = []
-            for i, (n, _) in enumerate(pieces):   # each piece's keys shared as it arrives
-                packed, futures[i] = futures[i].result(), None   # its tuples freed once unpacked
+            for (n, _), packed in zip(pieces, packed_pieces):   # each piece's keys shared as it arrives
                 todo[n]._features.extend(_unpack(packed, shared))
-                del packed
+                del packed                                      # its tuples freed once unpacked
     finally:
         _FORKED_DOCUMENTS.clear()
 
@@ -210,9 +208,11 @@ def _documents_features(away: list[Document], here: Document, chunks, ends):
 _FORKED_DOCUMENTS: list[Document] = []
 
 
-def _piece_features(n: int, start: int):
+def _piece_features(piece: tuple[int, int]):
+    n, start = piece
     d = _FORKED_DOCUMENTS[n]
-    Language.keeps_words = False   # this process only computes features: nothing asks for words
+    if forked.in_worker():
+        Language.keeps_words = False   # this process only computes features: nothing asks for words
     return _pack(_features_of(d.lang.code, d.sentences[start:start + FEATURE_PIECE]))
 
 

@@ -1,16 +1,17 @@
-"""Work done in a forked process while this one does other work: two cores for two jobs.
+"""Work done in forked processes while this one does other work: two cores for two jobs
+(beside, beside_each), or a list of items on every core (mapped).
 
-The forked process (the helper) inherits the functions and their arguments (they are not
-pickled to it: that took the parent's time); only the results come back, pickled through a pipe,
-each as soon as its function is done (beside_each); a value known only later is sent to it the
-same way (Later). Where
-processes cannot be forked (not Linux, one core, inside a pool's worker, other threads running),
-the function runs here first, then the block.
+A forked process inherits the functions and their arguments (they are not pickled to it: that
+took the parent's time); only the results come back, pickled through a pipe of its own, each as
+soon as it is done; a value known only later is sent to a helper the same way (Later). Where
+processes cannot be forked (not Linux, one core, inside a worker, other threads running), the
+work is done here.
 
-A plain fork, not a ProcessPoolExecutor: Ctrl-C reached both processes, and the executor's
-shutdown then waited for ever on a worker blocked reading its next task. The helper ignores
+Plain forks, not ProcessPoolExecutor or multiprocessing.Pool: Ctrl-C reached every process, and
+the executor's shutdown then waited for ever on a worker blocked reading its next task; SIGTERM
+killed a Pool's worker holding a lock its parent then waited on. The forked processes ignore
 SIGINT and SIGTERM's handler; whatever ends the block (done, an error, Ctrl-C) kills and reaps
-it, and a helper that died (killed, out of memory) leaves its work to this process.
+them, and the work of one that died (killed, out of memory) is done here.
 """
 from __future__ import annotations
 
@@ -32,10 +33,21 @@ def can_fork() -> bool:
     thread running (a server's, a Dask worker's): a thread holding a lock when the process forks
     leaves that lock held for ever in the child."""
     # a pool's worker has imported multiprocessing; importing it here only to ask took 18 ms
+    return (os.cpu_count() or 1) >= 2 and _may_fork()
+
+
+def _may_fork() -> bool:
     multiprocessing = sys.modules.get("multiprocessing")
-    in_worker = multiprocessing is not None and multiprocessing.current_process().daemon
-    return (sys.platform.startswith("linux") and not in_worker
-            and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1)
+    in_worker = _IN_WORKER or (multiprocessing is not None and multiprocessing.current_process().daemon)
+    return sys.platform.startswith("linux") and not in_worker and threading.active_count() == 1
+
+
+_IN_WORKER = False   # true in the workers of mapped(): they fork no helpers of their own
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker of mapped()."""
+    return _IN_WORKER
 
 
 class SharedCounters:
@@ -262,28 +274,161 @@ class _Answer:
         return self.helper.result(self.k)
 
 
-def _quiet_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
 @contextlib.contextmanager
-def pool(workers: int):
-    """A ProcessPoolExecutor of WORKERS forked processes that ignore Ctrl-C (a worker's
-    KeyboardInterrupt printed its traceback, and could leave the pool's shutdown waiting for
-    ever); if the block ends in an exception (Ctrl-C, SIGTERM), the workers are killed at once
-    instead of finishing the queue."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_quiet_worker)
+def mapped(fn, items, workers: int, lost=None):
+    """FN(item) for each of ITEMS in WORKERS forked processes, each taking the next item as it
+    becomes free; the block gets an iterator over the values in the order of ITEMS (an
+    exception FN raised is raised there, in its place). Where processes cannot be forked (see
+    can_fork; one core is no reason here), or for one worker, FN runs here.
+
+    Not multiprocessing.Pool: its workers and this process share the locks of its queues, and a
+    worker killed while holding one (SIGTERM to the process group, the pool's own terminate())
+    left this process waiting for ever. Here each worker answers on a pipe of its own, and all
+    they share is the count of items taken. A worker that dies (killed, out of memory) has
+    LOST(item) answer the item it was working on (default: FN(item) here), and the items no
+    worker took are done here. The block's end kills and reaps the workers still running."""
+    items = list(items)
+    workers = min(workers, len(items))
+    if workers < 2 or not _may_fork():
+        yield (fn(item) for item in items)
+        return
+    pool = _Workers(fn, items, lost or fn, workers)
     try:
-        yield executor
-    except BaseException:
-        for process in list((executor._processes or {}).values()):
-            process.kill()
-        # the manager thread sees its workers gone and ends: waiting for it is short, and not
-        # waiting left it to write into a closed pipe at exit ("Exception ignored" and a traceback)
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    executor.shutdown()
+        for w in range(workers):
+            pool.fork(w)
+        yield pool.values()
+    finally:
+        pool.close()
+
+
+_LOST = ("lost",)      # the answer of an item whose worker died at it
+
+
+class _Workers:
+    def __init__(self, fn, items: list, lost, workers: int):
+        self.fn, self.items, self.lost = fn, items, lost
+        # the next item to take, then for each worker 1 + the item it took last: taking is
+        # recorded at once, so that the item of a worker killed at any moment is known
+        self.taken = SharedCounters([0] * (1 + workers))
+        self.pids: dict[int, int] = {}          # read end -> worker's pid
+        self.worker: dict[int, int] = {}        # read end -> worker's number
+        import selectors
+        self.selector = selectors.DefaultSelector()
+
+    def fork(self, w: int) -> None:
+        read_end, write_end = os.pipe()
+        signals = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)   # as in beside_each
+        try:
+            pid = os.fork()
+            if pid == 0:
+                self._work(w, write_end, [read_end, *self.pids], signals)   # never returns
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+        os.close(write_end)
+        self.pids[read_end] = pid
+        self.worker[read_end] = w
+        self.selector.register(read_end, 1)   # selectors.EVENT_READ
+
+    def _work(self, w: int, write_end: int, read_ends: list[int], blocked) -> None:
+        """A worker: takes items until none is left, its answers written by a thread as in
+        _helper (the parent may be busy writing a result), then ends."""
+        global _IN_WORKER
+        try:
+            _IN_WORKER = True
+            for fd in read_ends:
+                os.close(fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+            answers: queue.SimpleQueue = queue.SimpleQueue()
+            writer = threading.Thread(target=_write_answers, args=(write_end, answers))
+            writer.start()
+            while True:
+                with self.taken.held() as taken:
+                    k = taken[0]
+                    if k < len(self.items):
+                        taken[0] = taken[1 + w] = k + 1
+                if k >= len(self.items):
+                    break
+                try:
+                    payload = pickle.dumps((k, True, self.fn(self.items[k])), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as e:  # noqa: B036 - sent to the parent, which raises it
+                    try:
+                        payload = pickle.dumps((k, False, e), protocol=pickle.HIGHEST_PROTOCOL)
+                    except Exception:
+                        payload = pickle.dumps((k, False, RuntimeError(f"{type(e).__name__}: {e}")))
+                answers.put(payload)
+            answers.put(None)
+            writer.join()
+        finally:
+            os._exit(0)
+
+    def values(self):
+        answers: dict[int, tuple] = {}     # item -> (True, value), (False, exception), or _LOST
+        for k, item in enumerate(self.items):
+            while k not in answers and self.pids:
+                self._read(answers, k)
+            answer = answers.pop(k, None)
+            if answer is None:                  # every worker is gone, none took it
+                yield self.fn(item)
+            elif answer is _LOST:               # its worker died at it
+                yield self.lost(item)
+            elif answer[0]:
+                yield answer[1]
+            else:
+                raise answer[1]
+
+    def _read(self, answers: dict, waiting: int) -> None:
+        """Answers from the workers that have some (items from WAITING on are not yielded yet)."""
+        for key, _ in self.selector.select():
+            fd = key.fd
+            message = _read_frame(fd)
+            if message is not None:
+                k, ok, value = message
+                answers[k] = (ok, value)
+                continue
+            # the worker ended: done, or killed, maybe at an item it did not answer (its answers
+            # came through the pipe before its end did). Read without the lock, which a worker
+            # killed at the wrong moment would hold for ever
+            last = struct.unpack_from("q", self.taken.memory, 8 * (1 + self.worker[fd]))[0] - 1
+            if last >= waiting and last not in answers:
+                answers[last] = _LOST
+            self._reap(fd, kill=False)
+
+    def _reap(self, fd: int, kill: bool) -> None:
+        pid = self.pids.pop(fd)
+        if kill:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+        self.selector.unregister(fd)
+        os.close(fd)
+
+    def close(self) -> None:
+        for fd in list(self.pids):
+            self._reap(fd, kill=True)
+        self.selector.close()
+        self.taken.__exit__()
+
+
+def _read_frame(fd: int):
+    """The next answer on FD (its length, then its pickle), or None at its end."""
+    head = _read_exactly(fd, _LENGTH.size)
+    if head is None:
+        return None
+    payload = _read_exactly(fd, _LENGTH.unpack(head)[0])
+    return None if payload is None else pickle.loads(payload)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

@@ -126,10 +126,9 @@ def read_sources(paths) -> list[SourceDocument]:
     workers = min(long_pdfs, os.cpu_count() or 1)
     if workers < 2 or not _can_fork():
         return [read_source(p) for p in paths]
-    from ..forked import pool as forked_pool
-    with forked_pool(workers) as pool:
-        futures = [pool.submit(read_source, p, str(p)) for p in paths]
-        return [f.result() for f in futures]
+    from ..forked import mapped
+    with mapped(lambda p: read_source(p, str(p)), paths, workers) as sources:
+        return list(sources)
 
 
 def _is_long_pdf(path: Path) -> bool:
