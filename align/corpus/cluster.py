@@ -75,6 +75,26 @@ class IgnoreInterrupts(WorkerPlugin):
 
 
 @contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM held in this thread while the block runs, and so from birth in the
+    threads and worker processes it starts (a thread's signal mask is inherited by the threads it
+    starts and kept across fork and exec). Dask's workers thus never see the signals the terminal
+    sends the whole process group: Ctrl-C while they were starting had each print a traceback,
+    and the run end in "Nanny failed to start"; SIGTERM killed them in mid-document. This process
+    gets the signal when the block ends, and stops the run and its workers itself."""
+    import signal
+    from multiprocessing import resource_tracker
+    # started first, if Dask's start would start it: starting it unblocks both signals after
+    resource_tracker.ensure_running()
+    held = {signal.SIGINT, signal.SIGTERM}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextmanager
 def dask_client(jobs: int | None, scheduler: str | None, warm_langs: Sequence[str]) -> Iterator:
     """A distributed.Client whose workers have loaded WARM_LANGS' tokenisers and dictionaries.
 
@@ -93,10 +113,10 @@ def dask_client(jobs: int | None, scheduler: str | None, warm_langs: Sequence[st
         else:
             # silence_logs: the workers' routine messages (and shutdown chatter) are not for the user;
             # dashboard on any free port (its HTTP server starts anyway, and 8787 may be taken)
-            with dask.config.set(local_worker_config()):
+            with dask.config.set(local_worker_config()), _signals_held():
                 cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True,
                                        dashboard_address=":0", silence_logs=logging.ERROR)
-            client = Client(cluster)
+                client = Client(cluster)
     except BaseException:
         if cluster is not None:
             cluster.close()

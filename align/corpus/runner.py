@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -95,7 +96,8 @@ def run_corpus(manifest: Manifest | str | os.PathLike | Sequence[str | os.PathLi
     result = CorpusResult(out_dir, len(manifest.documents), unpaired=manifest.unpaired)
     run_id = now()
     final: dict[str, dict] = {}       # doc_id -> this run's record
-    with RunLog(out_dir) as log:      # its lock keeps other runs out until the TMX is written too
+    with RunLog(out_dir) as log, _temporary_files_removed_if_stopped(out_dir, tmx_path, local=not scheduler):
+        # the log's lock keeps other runs out until the TMX is written too
         _remove_temporary_files(out_dir, tmx_path)
         previous = log.previous()
         tasks = []
@@ -264,6 +266,19 @@ def _prepare_out_dir(out_dir: Path, manifest: Manifest, tmx_path: Path | None) -
             (out_dir / sub).mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(f"{out_dir}: cannot create the output directory ({e.strerror})") from None
+
+
+@contextmanager
+def _temporary_files_removed_if_stopped(out_dir: Path, tmx_path: Path | None, local: bool):
+    """A run stopped by Ctrl-C, SIGTERM or an error leaves no temporary file: by the block's end its
+    LOCAL workers are shut down, and a write they were in the middle of is abandoned. (A
+    cluster's workers may still be writing: the next run removes what they leave.)"""
+    try:
+        yield
+    except BaseException:
+        if local:
+            _remove_temporary_files(out_dir, tmx_path)
+        raise
 
 
 def _remove_temporary_files(out_dir: Path, tmx_path: Path | None) -> None:
