@@ -187,14 +187,7 @@ def _helper(read_end: int, write_end: int, calls, blocked) -> None:
         os.close(read_end)
         for later in _LATER:     # only the parent sends: reading, this process sees it gone
             os.close(later.write_end)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
-        # answers are written by a thread: a pipe holds 64 kB, and the next call must not wait
-        # for the parent to read the last answer
-        answers: queue.SimpleQueue = queue.SimpleQueue()
-        writer = threading.Thread(target=_write_answers, args=(write_end, answers))
-        writer.start()
+        answers, writer = _as_forked(blocked, write_end)
         for fn, args in calls:
             try:
                 payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -208,6 +201,19 @@ def _helper(read_end: int, write_end: int, calls, blocked) -> None:
         writer.join()
     finally:
         os._exit(0)
+
+
+def _as_forked(blocked, write_end: int):
+    """A forked process's signals (BLOCKED since the fork) and the queue of its answers to
+    WRITE_END, with the thread that writes them: a pipe holds 64 kB, and the next call must
+    not wait for the parent to read the last answer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+    answers: queue.SimpleQueue = queue.SimpleQueue()
+    writer = threading.Thread(target=_write_answers, args=(write_end, answers))
+    writer.start()
+    return answers, writer
 
 
 def _write_answers(fd: int, answers) -> None:
@@ -331,19 +337,14 @@ class _Workers:
         self.selector.register(read_end, 1)   # selectors.EVENT_READ
 
     def _work(self, w: int, write_end: int, read_ends: list[int], blocked) -> None:
-        """A worker: takes items until none is left, its answers written by a thread as in
-        _helper (the parent may be busy writing a result), then ends."""
+        """A worker: takes items until none is left, its answers written by a thread (the parent
+        may be busy writing a result), then ends."""
         global _IN_WORKER
         try:
             _IN_WORKER = True
             for fd in read_ends:
                 os.close(fd)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)     # the parent answers Ctrl-C and ends this
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
-            answers: queue.SimpleQueue = queue.SimpleQueue()
-            writer = threading.Thread(target=_write_answers, args=(write_end, answers))
-            writer.start()
+            answers, writer = _as_forked(blocked, write_end)
             while True:
                 with self.taken.held() as taken:
                     k = taken[0]

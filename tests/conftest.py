@@ -50,6 +50,34 @@ def run_aligntm():
     return run
 
 
+@pytest.fixture
+def signalled():
+    """Start the real command (`python -m align.cli ARGS`) in a process group of its own, send
+    SIGNAL_NAME to the whole group after DELAY seconds, as a terminal's Ctrl-C reaches every
+    process, and give (the group's id, exit code, stderr); the test fails if it hangs."""
+    import os
+    import signal
+    import time
+
+    def run(args, signal_name: str, delay: float, timeout: float = 60):
+        process = subprocess.Popen([sys.executable, "-m", "align.cli", *map(str, args)], stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True, cwd=Path(__file__).resolve().parents[1])
+        time.sleep(delay)
+        try:
+            os.killpg(process.pid, getattr(signal, signal_name))
+        except ProcessLookupError:
+            pass
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"{signal_name} after {delay} s: the command hung")
+        return process.pid, process.returncode, stderr
+
+    return run
+
+
 # -- Debian tools installed on first use (as CI does on a fresh machine) ----------------------
 
 def apt_install(packages: list[str], ready, what: str) -> None:

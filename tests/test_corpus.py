@@ -183,38 +183,28 @@ def test_corpus_run_broken_document_and_resume(tmp_path, cluster):
 
 @pytest.mark.parametrize("delay", [0.7, 1.4, 3.0])
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
-def test_a_signal_to_the_process_group_ends_a_corpus_run_in_one_line(tmp_path, signal_name, delay):
+def test_a_signal_to_the_process_group_ends_a_corpus_run_in_one_line(tmp_path, signal_name, delay, signalled):
     # while Dask's workers were starting, Ctrl-C had each print a traceback and the run end in
     # "internal error: Nanny failed to start"; SIGTERM killed them in mid-document, leaving .part files
-    import signal
     import time
     corpus = tmp_path / "corpus"
     rows = [row for name in DOCS for row in DOCS[name]]
     for k in range(300):
         write_pair(corpus, f"doc{k:03d}", rows[k % len(rows):][:2])
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "align.cli", "corpus", corpus / "ja", corpus / "en", out,
-                                "-j", "2", "-s", "ja", "-t", "en"], stderr=subprocess.PIPE, text=True,
-                               start_new_session=True, cwd=Path(__file__).resolve().parents[1])
-    time.sleep(delay)
-    os.killpg(process.pid, getattr(signal, signal_name))
-    try:
-        _, stderr = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"{signal_name} after {delay} s: the run hung")
-    if process.returncode == 0:
+    group, code, stderr = signalled(["corpus", corpus / "ja", corpus / "en", out, "-j", "2", "-s", "ja", "-t", "en"],
+                                    signal_name, delay)
+    if code == 0:
         pytest.skip("the run finished before the signal came")
     expected = {"SIGINT": (130, "aligntm: interrupted"), "SIGTERM": (143, "aligntm: terminated")}[signal_name]
     lines = stderr.splitlines()
-    assert (process.returncode, lines[-1]) == expected, stderr
+    assert (code, lines[-1]) == expected, stderr
     assert all(line.startswith("aligntm: ") for line in lines), stderr      # progress, then that line
     if out.exists():
         no_temporary_files(out)
     # the Dask workers are gone (multiprocessing's resource tracker ends on its own, after this process)
     for _ in range(50):
-        left = subprocess.run(["ps", "-o", "stat=,args=", "-g", str(process.pid)], capture_output=True, text=True).stdout
+        left = subprocess.run(["ps", "-o", "stat=,args=", "-g", str(group)], capture_output=True, text=True).stdout
         if not [line for line in left.splitlines() if "resource_tracker" not in line and not line.startswith("Z")]:
             break
         time.sleep(0.1)

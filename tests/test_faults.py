@@ -365,40 +365,25 @@ def test_signals_are_held_only_in_the_aligntm_process(monkeypatch):
 @pytest.mark.parametrize("copies, delay", [(12, 0.6), (12, 1.2), (12, 1.8), (50, 0.8), (50, 1.6)])
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
 def test_a_signal_to_the_process_group_while_helpers_work_ends_everything_cleanly(corpus_dir, tmp_path, copies, delay,
-                                                                                   signal_name):
+                                                                                   signal_name, signalled):
     # Ctrl-C reaches every process of the terminal's group, the forked helpers (features, the
     # translation model; with 50 copies, over 4,000 sentences, a pool of feature workers) too: a
     # ProcessPoolExecutor had then waited for ever in its shutdown, or its workers printed tracebacks
     import glob
-    import os
-    import signal
     import subprocess
-    import sys
     import time
     ja, en = tmp_path / "ja.txt", tmp_path / "en.txt"
     ja.write_text((corpus_dir / "ja.txt").read_text(encoding="utf-8") * copies, encoding="utf-8")
     en.write_text((corpus_dir / "en.txt").read_text(encoding="utf-8") * copies, encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "align.cli", "align", ja, en, "-o", tmp_path / "out.tsv",
-                                "--tmx", tmp_path / "out.tmx"], stderr=subprocess.PIPE, text=True,
-                               start_new_session=True, cwd=Path(__file__).resolve().parents[1])
-    time.sleep(delay)
-    try:
-        os.killpg(process.pid, getattr(signal, signal_name))
-    except ProcessLookupError:
-        pass
-    try:
-        _, stderr = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"{signal_name} after {delay} s: the command hung")
+    group, code, stderr = signalled(["align", ja, en, "-o", tmp_path / "out.tsv", "--tmx", tmp_path / "out.tmx"],
+                                    signal_name, delay)
     time.sleep(0.2)
-    assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).returncode == 1   # none left
+    assert subprocess.run(["pgrep", "-g", str(group)], capture_output=True).returncode == 1   # none left
     written = sorted(p.name for p in tmp_path.iterdir()) == ["en.txt", "ja.txt", "out.tmx", "out.tsv"]
-    if process.returncode == 0:
+    if code == 0:
         assert written                                     # done before the signal came
     else:
         expected = {"SIGINT": (130, "aligntm: interrupted\n"), "SIGTERM": (143, "aligntm: terminated\n")}[signal_name]
-        assert (process.returncode, stderr) == expected, stderr
+        assert (code, stderr) == expected, stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == ["en.txt", "ja.txt"]
     assert not glob.glob(str(tmp_path / ".*.part"))

@@ -87,7 +87,8 @@ def _children() -> list[str]:
 
 @pytest.mark.parametrize("delay", [0.8, 1.6, 3.0])
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
-def test_a_signal_to_the_process_group_during_a_batch_ends_it_at_once(corpus_dir, tmp_path, signal_name, delay):
+def test_a_signal_to_the_process_group_during_a_batch_ends_it_at_once(corpus_dir, tmp_path, signal_name, delay,
+                                                                       signalled):
     # SIGTERM to the group killed multiprocessing.Pool's workers while one held a lock of its
     # queues, and the pool's terminate() then waited on that lock for ever
     # many short documents: the workers are forever taking documents and sending alignments
@@ -100,21 +101,12 @@ def test_a_signal_to_the_process_group_during_a_batch_ends_it_at_once(corpus_dir
     for k in range(1500):
         (ja / f"doc{k:04d}").write_text("".join(ja_lines[k % 60:k % 60 + 3]), encoding="utf-8")
         (en / f"doc{k:04d}").write_text("".join(en_lines[k % 60:k % 60 + 3]), encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "align.cli", "batch", ja, en, out, "-j", "2", "-q", "-s", "ja", "-t", "en",
-                                "--tmx", tmp_path / "all.tmx"], stderr=subprocess.PIPE, text=True,
-                               start_new_session=True, cwd=Path(__file__).resolve().parents[1])
-    time.sleep(delay)
-    os.killpg(process.pid, getattr(signal, signal_name))
-    try:
-        _, stderr = process.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"{signal_name} after {delay} s: the batch hung")
-    if process.returncode == 0:
+    group, code, stderr = signalled(["batch", ja, en, out, "-j", "2", "-q", "-s", "ja", "-t", "en",
+                                     "--tmx", tmp_path / "all.tmx"], signal_name, delay, timeout=30)
+    if code == 0:
         pytest.skip("the batch finished before the signal came")
     expected = {"SIGINT": (130, "aligntm: interrupted\n"), "SIGTERM": (143, "aligntm: terminated\n")}[signal_name]
-    assert (process.returncode, stderr) == expected
+    assert (code, stderr) == expected
     time.sleep(0.2)
-    assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).returncode == 1   # none left
+    assert subprocess.run(["pgrep", "-g", str(group)], capture_output=True).returncode == 1   # none left
     assert not list(tmp_path.rglob(".*.part")) and not (tmp_path / "all.tmx").exists()
