@@ -152,57 +152,55 @@ def batch(src_dir, tgt_dir, out_dir, src_lang: str | None = None, tgt_lang: str 
     # the documents are aligned in JOBS forked workers (forked.mapped); those of the second pass
     # are forked once the lexicon is learned, and inherit it. Whatever ends a block (Ctrl-C,
     # SIGTERM, an error) kills its workers
-    blocks = ExitStack()      # the workers whose results are written as they come
     try:
-        if two_passes:
-            bar.set_description("learning a lexicon")
-            first, pairs, kept, where = {}, [], 0, {}
-            with forked.mapped(_learn, work, jobs, lost=lambda job: _lost(job) + ([], [])) as learnt:
-                for name, alignment, error, found, disputed in learnt:
-                    first[name] = (name, alignment, error)
-                    where[name] = (len(pairs), disputed)
-                    pairs.extend(found)
+        with ExitStack() as blocks:      # the workers whose results are written as they come
+            if two_passes:
+                bar.set_description("learning a lexicon")
+                first, pairs, kept, where = {}, [], 0, {}
+                with forked.mapped(_learn, work, jobs, lost=lambda job: _lost(job) + ([], [])) as learnt:
+                    for name, alignment, error, found, disputed in learnt:
+                        first[name] = (name, alignment, error)
+                        where[name] = (len(pairs), disputed)
+                        pairs.extend(found)
+                        bar.update(1)
+                        if alignment is not None and alignment.src._features is not None:
+                            kept += len(alignment.src.sentences) + len(alignment.tgt.sentences)
+                            if kept > P.LEXICON_KEEP_SENTENCES:  # bounded memory: pass 2 computes them again
+                                alignment.src._features = alignment.tgt._features = None
+                # too few sure pairs (one short document): words would pair by chance
+                sample = training_pairs_sample(range(len(pairs)))
+                learned = Lexicon.learn([pairs[k] for k in sample]) if len(pairs) >= P.LEXICON_MIN_BEADS else Lexicon({}, {}, {})
+                # the second pass for the documents the first was unsure of somewhere; a document
+                # whose every bead is sure keeps its first alignment. Each is given its pairs beside
+                # the places the first pass was unsure of, that the lexicon learned from, to leave
+                # out (lexicon.contested)
+                again = [(job, first[job[0]][1], learned, _learned_from(pairs, sample, *where[job[0]]))
+                         for job in work if len(learned) and _unsure(first[job[0]][1])]
+                bar.total = len(work) + len(again)
+                bar.set_description("aligning again")
+                redone = {}
+                with forked.mapped(_again, again, jobs, lost=lambda task: _lost(task[0])) as aligned:
+                    for r in aligned:
+                        redone[r[0]] = r
+                        bar.update(1)
+                results = (redone.get(job[0]) or _without_features(first[job[0]]) for job in work)
+            else:
+                results = blocks.enter_context(forked.mapped(_work, work, jobs, lost=_lost))
+            for name, alignment, error in results:
+                if not two_passes:
                     bar.update(1)
-                    if alignment is not None and alignment.src._features is not None:
-                        kept += len(alignment.src.sentences) + len(alignment.tgt.sentences)
-                        if kept > P.LEXICON_KEEP_SENTENCES:  # bounded memory: pass 2 computes them again
-                            alignment.src._features = alignment.tgt._features = None
-            # too few sure pairs (one short document): words would pair by chance
-            sample = training_pairs_sample(range(len(pairs)))
-            learned = Lexicon.learn([pairs[k] for k in sample]) if len(pairs) >= P.LEXICON_MIN_BEADS else Lexicon({}, {}, {})
-            # the second pass for the documents the first was unsure of somewhere; a document
-            # whose every bead is sure keeps its first alignment. Each is given its pairs beside
-            # the places the first pass was unsure of, that the lexicon learned from, to leave
-            # out (lexicon.contested)
-            again = [(job, first[job[0]][1], learned, _learned_from(pairs, sample, *where[job[0]]))
-                     for job in work if len(learned) and _unsure(first[job[0]][1])]
-            bar.total = len(work) + len(again)
-            bar.set_description("aligning again")
-            redone = {}
-            with forked.mapped(_again, again, jobs, lost=lambda task: _lost(task[0])) as aligned:
-                for r in aligned:
-                    redone[r[0]] = r
-                    bar.update(1)
-            results = (redone.get(job[0]) or _without_features(first[job[0]]) for job in work)
-        else:
-            results = blocks.enter_context(forked.mapped(_work, work, jobs, lost=_lost))
-        for name, alignment, error in results:
-            if not two_passes:
-                bar.update(1)
-            if error:
-                result.failed[name] = error
-                continue
-            formats.write(alignment, out_dir / output_name(name, fmt), fmt)
-            if tmx_path:
-                if tmx is None:
-                    tmx = TmxWriter(tmx_path, srclang=src_locale or alignment.src.lang.locale).__enter__()
-                for segments, props in alignment_units(alignment, src_locale or alignment.src.lang.locale,
-                                                       tgt_locale or alignment.tgt.lang.locale, document=name):
-                    tmx.add(segments, props)
-            result.aligned.append(name)
-        blocks.close()
+                if error:
+                    result.failed[name] = error
+                    continue
+                formats.write(alignment, out_dir / output_name(name, fmt), fmt)
+                if tmx_path:
+                    if tmx is None:
+                        tmx = TmxWriter(tmx_path, srclang=src_locale or alignment.src.lang.locale).__enter__()
+                    for segments, props in alignment_units(alignment, src_locale or alignment.src.lang.locale,
+                                                           tgt_locale or alignment.tgt.lang.locale, document=name):
+                        tmx.add(segments, props)
+                result.aligned.append(name)
     except BaseException:
-        blocks.close()
         if tmx is not None:
             tmx.__exit__(*sys.exc_info())
             tmx = None

@@ -159,16 +159,7 @@ def beside_each(*calls):
         yield [Done(fn(*args)) for fn, args in calls]
         return
     read_end, write_end = os.pipe()
-    # no Ctrl-C or SIGTERM between the fork and the helper's own handlers: raised there, it
-    # would have the helper go on running this process's code
-    signals = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    try:
-        pid = os.fork()
-        if pid == 0:
-            _helper(read_end, write_end, calls, signals)   # never returns
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+    pid = _fork(lambda blocked: _helper(read_end, write_end, calls, blocked))
     os.close(write_end)
     helper = _Forked(pid, read_end, calls)
     try:
@@ -178,6 +169,21 @@ def beside_each(*calls):
 
 
 _LENGTH = struct.Struct("<Q")   # each answer: its length, then its pickle
+
+
+def _fork(child) -> int:
+    """Fork; the forked process runs CHILD(blocked), which never returns, and this one gets its
+    pid. No Ctrl-C or SIGTERM between the fork and the child's own handlers (_as_forked): raised
+    there, it would have the child go on running this process's code."""
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        pid = os.fork()
+        if pid == 0:
+            child(blocked)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+    return pid
 
 
 def _helper(read_end: int, write_end: int, calls, blocked) -> None:
@@ -319,22 +325,15 @@ class _Workers:
         self.pids: dict[int, int] = {}          # read end -> worker's pid
         self.worker: dict[int, int] = {}        # read end -> worker's number
         import selectors
-        self.selector = selectors.DefaultSelector()
+        self.selectors, self.selector = selectors, selectors.DefaultSelector()
 
     def fork(self, w: int) -> None:
         read_end, write_end = os.pipe()
-        signals = {signal.SIGINT, signal.SIGTERM}
-        signal.pthread_sigmask(signal.SIG_BLOCK, signals)   # as in beside_each
-        try:
-            pid = os.fork()
-            if pid == 0:
-                self._work(w, write_end, [read_end, *self.pids], signals)   # never returns
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+        pid = _fork(lambda blocked: self._work(w, write_end, [read_end, *self.pids], blocked))
         os.close(write_end)
         self.pids[read_end] = pid
         self.worker[read_end] = w
-        self.selector.register(read_end, 1)   # selectors.EVENT_READ
+        self.selector.register(read_end, self.selectors.EVENT_READ)
 
     def _work(self, w: int, write_end: int, read_ends: list[int], blocked) -> None:
         """A worker: takes items until none is left, its answers written by a thread (the parent
