@@ -159,31 +159,42 @@ def beside_each(*calls):
         yield [Done(fn(*args)) for fn, args in calls]
         return
     read_end, write_end = os.pipe()
-    pid = _fork(lambda blocked: _helper(read_end, write_end, calls, blocked))
-    os.close(write_end)
-    helper = _Forked(pid, read_end, calls)
+    helper = None
+
+    def started(pid: int) -> None:
+        nonlocal helper
+        os.close(write_end)
+        helper = _Forked(pid, read_end, calls)
+
     try:
+        _fork(lambda blocked: _helper(read_end, write_end, calls, blocked), started)
         yield [_Answer(helper, k) for k in range(len(calls))]
     finally:
-        helper.close()
+        if helper is not None:
+            helper.close()
+        else:                       # the fork failed
+            os.close(read_end)
+            os.close(write_end)
 
 
 _LENGTH = struct.Struct("<Q")   # each answer: its length, then its pickle
 
 
-def _fork(child) -> int:
-    """Fork; the forked process runs CHILD(blocked), which never returns, and this one gets its
-    pid. No Ctrl-C or SIGTERM between the fork and the child's own handlers (_as_forked): raised
-    there, it would have the child go on running this process's code."""
+def _fork(child, started) -> None:
+    """Fork: the forked process runs CHILD(blocked), which never returns; this one passes its pid
+    to STARTED, which records it for the caller's clean-up. Ctrl-C and SIGTERM wait until both
+    are done: raised before the child's own handlers (_as_forked), one would have the child go
+    on running this process's code; raised here before the pid was recorded, the child would be
+    left running, or unreaped."""
     blocked = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
         pid = os.fork()
         if pid == 0:
             child(blocked)
+        started(pid)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
-    return pid
 
 
 def _helper(read_end: int, write_end: int, calls, blocked) -> None:
@@ -329,11 +340,20 @@ class _Workers:
 
     def fork(self, w: int) -> None:
         read_end, write_end = os.pipe()
-        pid = _fork(lambda blocked: self._work(w, write_end, [read_end, *self.pids], blocked))
-        os.close(write_end)
-        self.pids[read_end] = pid
-        self.worker[read_end] = w
-        self.selector.register(read_end, self.selectors.EVENT_READ)
+
+        def started(pid: int) -> None:
+            os.close(write_end)
+            self.pids[read_end] = pid
+            self.worker[read_end] = w
+            self.selector.register(read_end, self.selectors.EVENT_READ)
+
+        try:
+            _fork(lambda blocked: self._work(w, write_end, [read_end, *self.pids], blocked), started)
+        except BaseException:
+            if read_end not in self.pids:     # the fork failed
+                os.close(read_end)
+                os.close(write_end)
+            raise
 
     def _work(self, w: int, write_end: int, read_ends: list[int], blocked) -> None:
         """A worker: takes items until none is left, its answers written by a thread (the parent
