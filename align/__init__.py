@@ -11,10 +11,12 @@ tm.write_tmx for TMX 1.4b.
 """
 __version__ = "0.1.0"   # the one place it is written (pyproject.toml reads it)
 
-from .errors import InputError
+# Nothing is imported here but the import-free lazy_exports: all of this module runs before
+# run() below, the `aligntm` script's entry, can answer a Ctrl-C in one line.
 from .lazy import lazy_exports
 
 __getattr__ = lazy_exports(__name__, {
+    "InputError": ".errors",
     "Bead": ".aligner", "align_features": ".aligner",
     "Alignment": ".api", "align_documents": ".api", "align_files": ".api", "align_texts": ".api",
     "batch": ".batch",

@@ -5,10 +5,13 @@ Bad input gives one line on stderr and exit code 2; no output file is left behin
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import formats
@@ -301,7 +304,6 @@ _ENDS_WITH_MAIN = False
 
 
 def _hold_signals() -> None:
-    import signal
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
@@ -323,7 +325,6 @@ def _terminate(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    import signal
     # aligntm does no linear algebra, but numpy's OpenBLAS starts a thread per core on import,
     # which spins for a while: CPU time taken from the feature workers and the aligner's threads
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -395,7 +396,6 @@ def run() -> None:
     of a 1k pair's 1.8 s went into freeing the documents' features one at a time)."""
     global _ENDS_WITH_MAIN
     _ENDS_WITH_MAIN = True
-    import signal
     code = None
     try:
         code = main()
@@ -403,8 +403,6 @@ def run() -> None:
     except (KeyboardInterrupt, Terminated) as e:   # it came as main returned
         _hold_signals()
         code = _failure(e) if code is None else code
-    import atexit
-    import threading
     if threading.active_count() > 1:     # a thread still at work: let Python wait for it, and
         for signum in (signal.SIGINT, signal.SIGTERM):   # a signal end the wait as it ends a program
             signal.signal(signum, signal.SIG_DFL)

@@ -317,25 +317,66 @@ def test_a_signal_once_the_outputs_are_being_put_in_place_leaves_them_all_and_ex
     assert (tmp_path / "out.tsv").read_text(encoding="utf-8").count("\n") > 50
 
 
-def test_ctrl_c_while_the_command_s_modules_load_ends_in_one_line():
-    # the `aligntm` script's entry is align.run, which loads the CLI; a Ctrl-C during that import
-    # had printed a traceback
+# `aligntm` as its console script runs it (`from align import run; sys.exit(run())`), with a
+# Ctrl-C sent at the AT-th module the command imports (0: none, only count them; the modules it
+# imported are printed at exit). Nothing else is imported before but what the interpreter's start
+# has loaded (_signal, not signal), as in the script.
+_CTRL_C_AT_IMPORT = """
+import atexit, os, sys
+from _signal import SIGINT
+from align import run
+at, imported = int(sys.argv[1]), []
+class CtrlCAtImport:
+    def find_spec(self, name, path=None, target=None):
+        imported.append(name)
+        if len(imported) == at:
+            os.kill(os.getpid(), SIGINT)
+sys.meta_path.insert(0, CtrlCAtImport())
+if at == 0:
+    atexit.register(lambda: print(*imported, file=sys.stderr))
+sys.argv = ["aligntm"] + sys.argv[2:]
+sys.exit(run())
+"""
+
+
+def test_the_package_imports_nothing_before_the_command_s_entry_exists():
+    # what `from align import run` runs comes before run() can catch a Ctrl-C
     import subprocess
     import sys
-    script = """
-import sys
-class Interrupting:
-    def find_spec(self, name, path=None, target=None):
-        if name == "align.cli":
-            raise KeyboardInterrupt
-sys.meta_path.insert(0, Interrupting())
-sys.argv = ["aligntm", "--help"]
-from align import run
-run()
-"""
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parents[1], timeout=60)
-    assert (done.returncode, done.stdout, done.stderr) == (130, "", "aligntm: interrupted\n")
+    done = subprocess.run([sys.executable, "-c", "import sys; before = set(sys.modules); import align; "
+                           "print(*sorted(set(sys.modules) - before))"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert done.stdout.split() == ["align", "align.lazy"], done.stderr
+
+
+@pytest.mark.parametrize("command, every", [(["--help"], 1), (["align", "ja.txt", "en.txt", "-o", "out.tsv"], 5)])
+def test_ctrl_c_at_any_import_of_a_command_ends_in_one_line(corpus_dir, tmp_path, command, every):
+    # a Ctrl-C while the command's modules load (a slow start: numpy, MeCab's dictionary) had
+    # printed a traceback where it came outside run()'s reach: at the import of `signal` in it.
+    # Every import of --help, every 5th of `align` (over 200 of them), each in a fresh process.
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+    for name in ("ja.txt", "en.txt"):
+        shutil.copy(corpus_dir / name, tmp_path / name)
+    repo = Path(__file__).resolve().parents[1]
+
+    def ctrl_c_at(at):
+        return subprocess.run([sys.executable, "-c", _CTRL_C_AT_IMPORT, str(at), *command], capture_output=True,
+                              text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(repo)}, timeout=120)
+
+    counted = ctrl_c_at(0)
+    assert counted.returncode == 0, counted.stderr
+    imports = counted.stderr.splitlines()[-1].split()
+    assert "align.cli" in imports and len(imports) > 40
+    (tmp_path / "out.tsv").unlink(missing_ok=True)      # the counting run's
+    moments = range(1, len(imports) + 1, every)
+    with ThreadPoolExecutor(2) as pool:
+        for at, done in zip(moments, pool.map(ctrl_c_at, moments)):
+            assert (done.returncode, done.stderr) == (130, "aligntm: interrupted\n"), f"at {imports[at - 1]}"
+    assert not (tmp_path / "out.tsv").exists()
 
 
 @pytest.mark.parametrize("signal_name, answer", [("SIGINT", (130, "aligntm: interrupted\n")),
