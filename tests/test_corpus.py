@@ -189,8 +189,8 @@ def test_a_signal_to_the_process_group_ends_a_corpus_run_in_one_line(tmp_path, s
     import time
     corpus = tmp_path / "corpus"
     rows = [row for name in DOCS for row in DOCS[name]]
-    for k in range(300):
-        write_pair(corpus, f"doc{k:03d}", rows[k % len(rows):][:2])
+    for k in range(2000):     # about 6 s of work on a quiet machine: the 3 s signal comes mid-run
+        write_pair(corpus, f"doc{k:04d}", rows[k % len(rows):][:2])
     out = tmp_path / "out"
     group, code, stderr = signalled(["corpus", corpus / "ja", corpus / "en", out, "-j", "2", "-s", "ja", "-t", "en"],
                                     signal_name, delay)
