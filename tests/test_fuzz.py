@@ -347,9 +347,11 @@ def check_decode_bytes(example) -> None:
         assert decoded == lf, f"{encoding} text decoded as {decoded!r}"
     elif encoding == "cp932" and not _also_utf8(data):
         try:
-            exact = text.encode("cp932") == data
+            # some characters were replaced by "?" (UnicodeEncodeError), or CP932 gives another
+            # character back for their bytes (〜, WAVE DASH, is written 0x8160: FULLWIDTH TILDE)
+            exact = text.encode("cp932") == data and data.decode("cp932") == text
         except UnicodeEncodeError:
-            exact = False                      # some characters were replaced by "?"
+            exact = False
         if exact:                              # CP932 is the only reading of these bytes
             assert decoded == lf, f"cp932 text decoded as {decoded!r}"
 
@@ -553,3 +555,11 @@ def test_prop_value_keeps_cr(tmp_path):
     check_tmx_file(path)
     (unit,) = read_back(path)
     assert unit.props == [("x-confidence", "\r"), ("x-note", "a\r\nb")]
+
+
+def test_a_wave_dash_in_cp932_decodes_as_the_fullwidth_tilde_its_bytes_mean():
+    # found by scripts/fuzz.py (seed 1471897266): CP932 writes 〜 (U+301C) as 0x8160, which it
+    # reads as ～ (U+FF5E); decode_bytes gives what the bytes say, the rest of the text intact
+    text = "平成元年約１，０００万円。第３条ごぬ〜〜ワぉ東ぎ首展りニ２０２５年。"
+    assert decode_bytes(text.encode("cp932"), "wave.txt") == text.replace("〜", "～")
+    check_decode_bytes((text, "cp932", text.encode("cp932")))
